@@ -1,0 +1,57 @@
+# ChipLab: `make lab` opens the course, `make test` runs the whole suite.
+# Both install what is missing first (system packages, then .venv from constraints.txt);
+# with nothing changed, nothing is reinstalled.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.chiplab-installed
+SYSSTAMP := build/.system-deps
+PORT    ?= 8888
+JOBS    ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: lab test setup system venv lint strip constraints clean help
+
+help:
+	@echo "make lab    install what is missing, then open the course in JupyterLab"
+	@echo "make test   install what is missing, then run the whole test suite"
+	@echo "make lint   ruff over the Python code"
+	@echo "make strip  strip outputs from every notebook"
+
+setup: system venv
+
+system: $(SYSSTAMP)
+$(SYSSTAMP): scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	@mkdir -p build && touch $@
+
+venv: $(STAMP)
+$(STAMP): requirements.txt constraints.txt pyproject.toml | $(SYSSTAMP)
+	@test -x $(PY) || $$(bash scripts/find-python.sh) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip==26.3"
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(VENV)/bin/jupyter labextension list 2>&1 | grep -q nbgrader || true
+	@touch $@
+
+lab: setup
+	$(PY) -m chiplab.lab --port $(PORT) $(LAB_ARGS)
+
+test: setup
+	$(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check chiplab autograder tests bench
+
+strip: venv
+	$(VENV)/bin/nbstripout --keep-id course/*/*.ipynb labs/*/*.ipynb
+
+constraints:
+	rm -rf build/constraints-venv
+	$$(bash scripts/find-python.sh) -m venv build/constraints-venv
+	build/constraints-venv/bin/pip install -q -r requirements.txt
+	build/constraints-venv/bin/pip freeze --exclude-editable | sed '/^chiplab/d' > constraints.txt.new
+	@echo "wrote constraints.txt.new; review and move it over constraints.txt"
+
+clean:
+	rm -rf build .pytest_cache

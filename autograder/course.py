@@ -1,0 +1,175 @@
+"""Drive nbgrader for a course folder: generate, submit, autograde, read scores.
+
+Used by the round-trip tests (every lab: solution = full marks, blank = 0, each wrong submission =
+its expected score) and handy for a lecturer's own scripts. Everything runs the real nbgrader
+command line in the course folder, exactly as a lecturer would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.config import REPO_ROOT, WORK_DIR
+
+LABS_DIR = REPO_ROOT / "labs"
+SUBMISSIONS_DIR = REPO_ROOT / "tests" / "submissions"
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader command failed; the message holds its output."""
+
+
+def labs() -> list[str]:
+    """Names of the lab folders that hold a source notebook (labs/<name>/<name>.ipynb)."""
+    return sorted(p.parent.name for p in LABS_DIR.glob("*/*.ipynb") if p.stem == p.parent.name)
+
+
+def source_notebook(lab: str, labs_dir: Path = LABS_DIR) -> Path:
+    return labs_dir / lab / f"{lab}.ipynb"
+
+
+def make_course(root: Path, lab_names: list[str], labs_dir: Path = LABS_DIR) -> Path:
+    """A scratch course folder at ``root`` holding copies of the given labs and a config."""
+    root = Path(root)
+    (root / "labs").mkdir(parents=True, exist_ok=True)
+    for lab in lab_names:
+        shutil.copytree(labs_dir / lab, root / "labs" / lab, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "sim_build"))
+    (root / "nbgrader_config.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
+        "from autograder.config import configure\n"
+        "c = get_config()  # noqa: F821\n"
+        f"configure(c, {str(root)!r})\n"
+    )
+    return root
+
+
+def nbgrader(root: Path, *args: str, timeout: float = 900) -> str:
+    """Run ``nbgrader ARGS`` in the course folder; return its output, raise NbgraderError on failure."""
+    env = dict(os.environ)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=root, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        raise NbgraderError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n{out[-4000:]}")
+    return out
+
+
+def release_path(root: Path, lab: str) -> Path:
+    return Path(root) / WORK_DIR / "release" / lab / f"{lab}.ipynb"
+
+
+def submit(root: Path, lab: str, student: str, notebook: nbformat.NotebookNode | Path) -> Path:
+    """Place a notebook where nbgrader expects a student's submission."""
+    dest = Path(root) / WORK_DIR / "submitted" / student / lab
+    dest.mkdir(parents=True, exist_ok=True)
+    target = dest / f"{lab}.ipynb"
+    if isinstance(notebook, Path):
+        shutil.copy(notebook, target)
+    else:
+        nbformat.write(notebook, target)
+    # nbgrader copies the other files of the assignment in from the source on autograde
+    return target
+
+
+@dataclass
+class Score:
+    student: str
+    total: float
+    max_total: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def scores(root: Path, lab: str) -> dict[str, Score]:
+    """Scores of every autograded student of ``lab``, read from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    db = f"sqlite:///{Path(root) / WORK_DIR / 'gradebook.db'}"
+    result: dict[str, Score] = {}
+    with Gradebook(db) as gb:
+        for sub in gb.assignment_submissions(lab):
+            parts = {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
+            result[sub.student_id] = Score(sub.student_id, float(sub.score), float(sub.max_score), parts)
+    return result
+
+
+# ---- wrong submissions kept under tests/submissions/<lab>/<name>.py -------------------------------
+
+_CELL = re.compile(r"^# %% cell: *(\S+) *$", re.M)
+
+
+@dataclass
+class WrongSubmission:
+    """A realistic wrong answer: the solution (or the blank starter) with some answer cells replaced."""
+
+    name: str
+    expected: float
+    description: str
+    base: str  # "solution" or "blank"
+    cells: dict[str, str]
+
+    @classmethod
+    def read(cls, path: Path) -> WrongSubmission:
+        text = Path(path).read_text()
+        header, *rest = _CELL.split(text)
+        meta = dict(re.findall(r"^# (expected|description|base): *(.*)$", header, re.M))
+        if "expected" not in meta:
+            raise ValueError(f"{path}: missing '# expected: N' header")
+        cells = {rest[i]: rest[i + 1].strip("\n") + "\n" for i in range(0, len(rest), 2)}
+        return cls(Path(path).stem, float(meta["expected"]), meta.get("description", ""),
+                   meta.get("base", "solution").strip(), cells)
+
+    def build(self, source_nb: Path, release_nb: Path) -> nbformat.NotebookNode:
+        base = source_nb if self.base == "solution" else release_nb
+        nb = nbformat.read(base, as_version=4)
+        seen = set()
+        for cell in nb.cells:
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if gid in self.cells:
+                cell.source = self.cells[gid].rstrip("\n")
+                seen.add(gid)
+        missing = set(self.cells) - seen
+        if missing:
+            raise ValueError(f"wrong submission {self.name}: no cell with grade_id {sorted(missing)}")
+        return nb
+
+
+def wrong_submissions(lab: str, directory: Path = SUBMISSIONS_DIR) -> list[WrongSubmission]:
+    return [WrongSubmission.read(p) for p in sorted((directory / lab).glob("*.py"))]
+
+
+def round_trip(root: Path, lab: str, extra: dict[str, nbformat.NotebookNode] | None = None) -> dict[str, Score]:
+    """Generate ``lab`` in a scratch course, autograde solution, blank and each wrong submission.
+
+    Students are named ``solution``, ``blank`` and ``wrong-<name>``; returns their scores.
+    """
+    make_course(root, [lab])
+    nbgrader(root, "generate_assignment", lab, "--force")
+    source = source_notebook(lab, Path(root) / "labs")
+    release = release_path(root, lab)
+    submit(root, lab, "solution", source)
+    submit(root, lab, "blank", release)
+    for wrong in wrong_submissions(lab):
+        submit(root, lab, f"wrong-{wrong.name}", wrong.build(source, release))
+    for student, nb in (extra or {}).items():
+        submit(root, lab, student, nb)
+    nbgrader(root, "autograde", lab, "--force")
+    return scores(root, lab)
+
+
+def describe(scores_: dict[str, Score]) -> str:
+    return json.dumps({k: {"total": v.total, "max": v.max_total, "parts": v.parts} for k, v in scores_.items()},
+                      indent=1)
