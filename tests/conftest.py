@@ -9,8 +9,8 @@ import socket
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-# cocotb's embedded pytest would otherwise load every installed plugin (nbval alone adds ~4 s a run)
-os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+# Do NOT set PYTEST_DISABLE_PLUGIN_AUTOLOAD here: xdist workers inherit the environment and would
+# lose nbval and xdist. chiplab.verify sets it only for the cocotb runs it starts.
 
 _real_connect = socket.socket.connect
 
