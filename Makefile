@@ -38,7 +38,7 @@ lab: setup
 	$(PY) -m chiplab.lab --port $(PORT) $(LAB_ARGS)
 
 test: setup
-	$(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+	bash scripts/offline.sh $(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check chiplab autograder tests bench
