@@ -52,8 +52,9 @@ def configure(
     c.Execute.interrupt_on_timeout = True
     c.Execute.error_on_timeout = {
         "ename": "TimeoutError",
-        "evalue": f"this cell ran longer than {CELL_TIMEOUT_S} s and was stopped",
-        "traceback": [f"TimeoutError: this cell ran longer than {CELL_TIMEOUT_S} s and was stopped"],
+        "evalue": "this cell ran longer than its time limit and was stopped",
+        "traceback": ["TimeoutError: this cell ran longer than its time limit and was stopped "
+                      "(an endless loop, or a much too slow computation?)"],
     }
     # What a student sees in a blank answer cell.
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -70,3 +71,14 @@ def configure(
     c.Exchange.root = str(exchange)
     c.Exchange.path_includes_course = True
     return c
+
+
+def ensure_venv_on_path() -> None:
+    """nbgrader runs ``alembic`` (and kernels run tools) by name: put this Python's bin folder on PATH."""
+    import os
+    import sys
+
+    bin_dir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    if bin_dir not in path:
+        os.environ["PATH"] = os.pathsep.join([bin_dir, *path])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.config import REPO_ROOT, WORK_DIR
+from autograder.config import REPO_ROOT, WORK_DIR, ensure_venv_on_path
 
 LABS_DIR = REPO_ROOT / "labs"
 SUBMISSIONS_DIR = REPO_ROOT / "tests" / "submissions"
@@ -41,6 +41,7 @@ def make_course(root: Path, lab_names: list[str], labs_dir: Path = LABS_DIR) -> 
     """A scratch course folder at ``root`` holding copies of the given labs and a config."""
     root = Path(root)
     (root / "labs").mkdir(parents=True, exist_ok=True)
+    (root / WORK_DIR).mkdir(parents=True, exist_ok=True)  # nbgrader creates the gradebook file, not its folder
     for lab in lab_names:
         shutil.copytree(labs_dir / lab, root / "labs" / lab, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "sim_build"))
@@ -56,6 +57,7 @@ def make_course(root: Path, lab_names: list[str], labs_dir: Path = LABS_DIR) -> 
 
 def nbgrader(root: Path, *args: str, timeout: float = 900) -> str:
     """Run ``nbgrader ARGS`` in the course folder; return its output, raise NbgraderError on failure."""
+    ensure_venv_on_path()
     env = dict(os.environ)
     env.pop("PYTEST_CURRENT_TEST", None)
     proc = subprocess.run(
@@ -108,18 +110,24 @@ def scores(root: Path, lab: str) -> dict[str, Score]:
 
 # ---- wrong submissions kept under tests/submissions/<lab>/<name>.py -------------------------------
 
-_CELL = re.compile(r"^# %% cell: *(\S+) *$", re.M)
+_CELL = re.compile(r"^# %% (cell|delete|meta): *(\S+) *$", re.M)
 
 
 @dataclass
 class WrongSubmission:
-    """A realistic wrong answer: the solution (or the blank starter) with some answer cells replaced."""
+    """A realistic wrong answer: the solution (or the blank starter) with some cells changed.
+
+    Sections: ``# %% cell: ID`` replaces the source of the cell with that grade_id,
+    ``# %% delete: ID`` removes it, ``# %% meta: ID`` merges a JSON object into its nbgrader metadata.
+    """
 
     name: str
     expected: float
     description: str
     base: str  # "solution" or "blank"
     cells: dict[str, str]
+    delete: set[str] = field(default_factory=set)
+    meta: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path) -> WrongSubmission:
@@ -128,23 +136,57 @@ class WrongSubmission:
         meta = dict(re.findall(r"^# (expected|description|base): *(.*)$", header, re.M))
         if "expected" not in meta:
             raise ValueError(f"{path}: missing '# expected: N' header")
-        cells = {rest[i]: rest[i + 1].strip("\n") + "\n" for i in range(0, len(rest), 2)}
+        cells: dict[str, str] = {}
+        delete: set[str] = set()
+        patches: dict[str, dict] = {}
+        for i in range(0, len(rest), 3):
+            kind, gid, body = rest[i], rest[i + 1], rest[i + 2]
+            if kind == "cell":
+                cells[gid] = body.strip("\n") + "\n"
+            elif kind == "delete":
+                delete.add(gid)
+            else:
+                patches[gid] = json.loads(body)
         return cls(Path(path).stem, float(meta["expected"]), meta.get("description", ""),
-                   meta.get("base", "solution").strip(), cells)
+                   meta.get("base", "solution").strip(), cells, delete, patches)
 
     def build(self, source_nb: Path, release_nb: Path) -> nbformat.NotebookNode:
-        base = source_nb if self.base == "solution" else release_nb
-        nb = nbformat.read(base, as_version=4)
+        """The notebook a student would hand in: the released notebook, its answer cells filled in with
+        the solutions (``base: solution``) or left blank (``base: blank``), then this file's changes."""
+        nb = nbformat.read(release_nb, as_version=4)
+        if self.base == "solution":
+            solutions = {c.metadata.nbgrader["grade_id"]: c.source
+                         for c in nbformat.read(source_nb, as_version=4).cells
+                         if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+            for cell in nb.cells:
+                gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                if gid in solutions:
+                    cell.source = _strip_markers(solutions[gid])
         seen = set()
+        kept = []
         for cell in nb.cells:
             gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if gid in self.delete:
+                seen.add(gid)
+                continue
             if gid in self.cells:
                 cell.source = self.cells[gid].rstrip("\n")
                 seen.add(gid)
-        missing = set(self.cells) - seen
+            if gid in self.meta:
+                cell.metadata.nbgrader.update(self.meta[gid])
+                seen.add(gid)
+            kept.append(cell)
+        nb.cells = kept
+        missing = (set(self.cells) | self.delete | set(self.meta)) - seen
         if missing:
             raise ValueError(f"wrong submission {self.name}: no cell with grade_id {sorted(missing)}")
         return nb
+
+
+def _strip_markers(source: str) -> str:
+    """A solution cell's text as a student would have typed it (no nbgrader markers)."""
+    keep = [ln for ln in source.splitlines() if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+    return "\n".join(keep)
 
 
 def wrong_submissions(lab: str, directory: Path = SUBMISSIONS_DIR) -> list[WrongSubmission]:

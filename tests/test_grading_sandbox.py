@@ -1,0 +1,240 @@
+"""Bulk grading in sandboxes: hostile submissions score exactly what they earn and harm nothing.
+
+One batch grades a small fixture lab (tests/fixtures/labs/labx-sandbox: three parts, six points)
+for an honest student and every hostile submission under tests/fixtures/hostile/, two at a time,
+through ``python -m autograder grade``'s code path, and checks the gradebook afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import course
+from autograder.grade import fingerprint, grade, sqlite_url
+from autograder.sandbox import BASE_UID
+
+pytestmark = pytest.mark.slow
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+LAB = "labx-sandbox"
+HOSTILE = sorted((FIXTURES / "hostile").glob("*.py"))
+PORT = 47777
+PWNED = [Path("/tmp/chiplab-pwned"), Path("/work/chiplab-pwned"), Path("/root/chiplab-pwned"),
+         Path("/chiplab-pwned"), Path("/usr/chiplab-pwned")]
+
+
+def _sha(folder: Path) -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())).hexdigest()
+
+
+class _Listener:
+    """A TCP server on the grader's loopback: a sandboxed kernel must never reach it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", PORT))
+        self.sock.listen()
+        self.sock.settimeout(0.5)
+        self.connections = 0
+        self.stop = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+                self.connections += 1
+                conn.close()
+            except OSError:
+                continue
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    for p in PWNED:
+        if p.exists():
+            p.unlink()
+    tmp = tmp_path_factory.mktemp("grading")
+    root = course.make_course(tmp / "course", [LAB], labs_dir=FIXTURES / "labs")
+    source = course.source_notebook(LAB, root / "labs")
+    course.nbgrader(root, "generate_assignment", LAB, "--force")
+    release = course.release_path(root, LAB)
+    subs = tmp / "submissions"
+    expected = {}
+    for path in HOSTILE:
+        wrong = course.WrongSubmission.read(path)
+        folder = subs / wrong.name / LAB
+        folder.mkdir(parents=True)
+        nbformat.write(wrong.build(source, release), folder / f"{LAB}.ipynb")
+        expected[wrong.name] = wrong.expected
+    before = {name: _sha(subs / name) for name in expected}
+    listener = _Listener()
+    try:
+        summary = grade(LAB, subs, jobs=2, course_root=root, cell_timeout=8, wall_seconds=150, progress=False,
+                        limits={"memory_mb": 2048})
+    finally:
+        listener.stop.set()
+    print(summary.text())
+    return {"root": root, "subs": subs, "summary": summary, "expected": expected, "before": before,
+            "listener": listener, "results": {r.student: r for r in summary.results}}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in HOSTILE])
+def test_each_submission_scores_what_it_earns(batch, name):
+    r = batch["results"][name]
+    assert r.max_score == 6, f"{name}: max score {r.max_score} (metadata tampering changed the points?)"
+    assert r.score == batch["expected"][name], f"{name}: scored {r.score}, expected {batch['expected'][name]}" \
+                                                 f"\n{r.error}"
+
+
+def test_batch_finished_every_submission(batch):
+    assert set(batch["results"]) == set(batch["expected"])
+    assert not any(r.timed_out for r in batch["results"].values())
+
+
+def test_gradebook_matches_and_is_untouched(batch):
+    from nbgrader.api import Gradebook
+
+    db = sqlite_url(batch["root"] / "build" / "grading" / "gradebook.db")
+    with Gradebook(db) as gb:
+        students = {s.id for s in gb.students}
+        assert students == set(batch["expected"]), "a submission added or removed students"
+        for sub in gb.assignment_submissions(LAB):
+            assert float(sub.score) == batch["results"][sub.student_id].score
+            assert float(sub.max_score) == 6
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    assert g.score <= g.max_score, f"{sub.student_id}: {g.name} has {g.score} > {g.max_score}"
+
+
+def test_submissions_folder_untouched(batch):
+    for name, digest in batch["before"].items():
+        assert _sha(batch["subs"] / name) == digest, f"{name}'s submitted files were changed"
+
+
+def _outputs(batch, name) -> str:
+    path = batch["root"] / "build" / "grading" / "autograded" / name / LAB / f"{LAB}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    return json.dumps([c.get("outputs", []) for c in nb.cells])
+
+
+def test_no_student_reads_another(batch):
+    text = _outputs(batch, "read-other-student")
+    assert "nothing found" in text and "STOLEN:" not in text
+
+
+def test_gradebook_unreachable(batch):
+    text = _outputs(batch, "gradebook")
+    assert "no gradebook" in text and "GRADEBOOK WRITTEN" not in text
+
+
+def test_no_network_from_the_sandbox(batch):
+    text = _outputs(batch, "network")
+    assert "CONNECTED" not in text and "blocked 1.1.1.1" in text
+    assert batch["listener"].connections == 0
+
+
+def test_nothing_written_outside_the_sandbox(batch):
+    text = _outputs(batch, "write-outside")
+    assert "wrote /" not in text.replace("wrote /tmp/chiplab-pwned", "")  # its own private /tmp is fine
+    for p in PWNED:
+        assert not p.exists(), f"a submission wrote {p}"
+
+
+def test_output_flood_is_capped(batch):
+    path = batch["root"] / "build" / "grading" / "autograded" / "output-flood" / LAB / f"{LAB}.ipynb"
+    assert path.stat().st_size < 2_000_000
+    assert "truncated" in _outputs(batch, "output-flood")
+
+
+def test_no_sandbox_process_survives(batch):
+    left = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as f:
+                    uid = int(next(ln for ln in f if ln.startswith("Uid:")).split()[1])
+            except (OSError, StopIteration):
+                continue
+            if BASE_UID <= uid < BASE_UID + 64:
+                left.append(entry)
+    assert not left, f"sandbox processes still running: {left}"
+
+
+def test_tampering_is_flagged(batch):
+    res = batch["results"]
+    for name in ("monkeypatch-helper", "monkeypatch-assert", "kill-kernel"):
+        assert res[name].flags, f"{name} was not flagged"
+    assert not res["victim"].flags
+    from nbgrader.api import Gradebook
+
+    with Gradebook(sqlite_url(batch["root"] / "build" / "grading" / "gradebook.db")) as gb:
+        assert gb.find_submission_notebook(LAB, LAB, "monkeypatch-helper").flagged
+        assert not gb.find_submission_notebook(LAB, LAB, "victim").flagged
+
+
+def test_rerun_grades_only_changed(batch):
+    root, subs = batch["root"], batch["subs"]
+    again = grade(LAB, subs, jobs=2, course_root=root, cell_timeout=8, progress=False)
+    assert not again.graded, f"unchanged submissions were regraded: {[r.student for r in again.graded]}"
+    # change one submission: only it is graded, and it keeps its new score
+    nb_path = subs / "victim" / LAB / f"{LAB}.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q3-lines":
+            cell.source = "def count_lines():\n    return 4"
+    nbformat.write(nb, nb_path)
+    third = grade(LAB, subs, jobs=2, course_root=root, cell_timeout=8, progress=False)
+    assert [r.student for r in third.graded] == ["victim"]
+    assert {r.student: r.score for r in third.results}["victim"] == 5
+
+
+def test_cli_grades_a_zip(tmp_path):
+    root = course.make_course(tmp_path / "course", [LAB], labs_dir=FIXTURES / "labs")
+    source = course.source_notebook(LAB, root / "labs")
+    zpath = tmp_path / "class.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.write(source, f"submitted/ann/{LAB}/{LAB}.ipynb")  # the source itself: all answers right
+        course.nbgrader(root, "generate_assignment", LAB, "--force")
+        wrong = course.WrongSubmission.read(FIXTURES / "hostile" / "edit-test-cell.py").build(
+            source, course.release_path(root, LAB))
+        zf.writestr(f"submitted/ben/{LAB}/{LAB}.ipynb", nbformat.writes(wrong))
+    env = dict(os.environ)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    r = subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade", LAB,
+                        "--submissions", str(zpath), "--jobs", "2", "--no-progress"],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "graded 2 submission(s)" in r.stdout
+    scores = course.scores(root, LAB)
+    assert scores["ann"].total == 6 and scores["ben"].total == 4
+
+
+def test_cli_reports_a_missing_lab(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "autograder", "--course", str(tmp_path), "grade", "nolab",
+                        "--submissions", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2
+    assert "no lab 'nolab'" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_fingerprint_changes_with_content(tmp_path):
+    (tmp_path / "a.ipynb").write_text("1")
+    f1 = fingerprint(tmp_path)
+    (tmp_path / "a.ipynb").write_text("2")
+    assert fingerprint(tmp_path) != f1
+    shutil.rmtree(tmp_path)
