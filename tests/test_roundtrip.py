@@ -74,3 +74,23 @@ def test_every_lab_has_graded_parts_with_tests():
         assert len(ids) == len(set(ids)), f"{lab}: duplicate grade_id"
         hidden = [c for c in nb.cells if "BEGIN HIDDEN TESTS" in c.source]
         assert hidden, f"{lab}: no hidden tests"
+
+
+def test_feedback_hides_hidden_tests(graded):
+    """What the student receives back (nbgrader generate_feedback) holds no hidden test either."""
+    lab, root, scores = graded
+    student = next((s for s in scores if s.startswith("wrong-")), "blank")
+    course.nbgrader(root, "generate_feedback", lab, "--student", student, "--force")
+    pages = list((root / "build" / "grading" / "feedback" / student / lab).glob("*.html"))
+    assert pages, f"{lab}: no feedback page generated"
+    import html as _html
+
+    # compare against the visible text: syntax highlighting splits code into many <span>s
+    html = _html.unescape(re.sub(r"<[^>]+>", "", "\n".join(p.read_text() for p in pages)))
+    source = nbformat.read(course.source_notebook(lab), as_version=4)
+    for cell in source.cells:
+        for hidden in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S):
+            for line in hidden.strip().splitlines():
+                line = line.strip()
+                if len(line) > 12 and not line.startswith("#"):
+                    assert line not in html, f"{lab}: feedback shows hidden test line {line!r}"
