@@ -1,6 +1,7 @@
 """``python -m autograder``: bulk grading and exports for a ChipLab course.
 
     python -m autograder grade LAB --submissions DIR|ZIP --jobs N [--db URL] [--force]
+    python -m autograder export LAB --csv FILE [--feedback] [--report FILE] [--db URL]
 """
 
 from __future__ import annotations
@@ -33,7 +34,34 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--cpu-seconds", type=int, default=600, help="CPU-time limit per sandboxed process")
     g.add_argument("--no-progress", action="store_true")
 
+    e = sub.add_parser("export", help="grades CSV for an LMS, feedback pages, an instructor report")
+    e.add_argument("lab")
+    e.add_argument("--csv", type=Path, help="write one row per student: parts, total, max_score")
+    e.add_argument("--feedback", action="store_true", help="generate feedback HTML for every graded student")
+    e.add_argument("--report", type=Path, help="write an HTML report with plots")
+    e.add_argument("--db", default=None, help="SQLAlchemy URL of the gradebook")
+
     args = p.parse_args(argv)
+    if args.command == "export":
+        from nbgrader.api import MissingEntry
+
+        from autograder.export import export
+
+        if not (args.csv or args.feedback or args.report):
+            p.error("export: give --csv FILE, --feedback and/or --report FILE")
+        try:
+            out = export(args.lab, args.csv, root=args.course, db_url=args.db, feedback=args.feedback,
+                         report=args.report)
+        except MissingEntry:
+            print(f"error: the gradebook has no lab {args.lab!r}: grade it first", file=sys.stderr)
+            return 2
+        if args.csv:
+            print(f"wrote {args.csv}: {len(out['rows'])} student(s)")
+        if args.feedback:
+            print(f"wrote {len(out['feedback'])} feedback page(s) under build/grading/feedback/")
+        if args.report:
+            print(f"wrote {args.report}: hardest test {out['report']['hardest']}")
+        return 0
     if args.command == "grade":
         from autograder.grade import GradingError, grade
         from autograder.sandbox import SandboxUnavailable

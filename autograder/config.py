@@ -59,8 +59,15 @@ def configure(
     # What a student sees in a blank answer cell.
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-    # Hidden tests are stripped from released notebooks and restored at autograde time.
+    # Hidden tests are stripped from released notebooks and restored at autograde time...
     c.ClearHiddenTests.enforce_metadata = True
+    # ...and kept out of every feedback page (nbgrader's feedback would show them).
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from autograder.feedback import HideHiddenTests
+
+    c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
 
     # A local exchange for a laptop course; a JupyterHub deployment sets its own shared root.
     exchange = Path(exchange) if exchange else root / "build" / "exchange"

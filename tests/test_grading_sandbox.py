@@ -238,3 +238,49 @@ def test_fingerprint_changes_with_content(tmp_path):
     (tmp_path / "a.ipynb").write_text("2")
     assert fingerprint(tmp_path) != f1
     shutil.rmtree(tmp_path)
+
+
+def test_export_csv_matches_gradebook(batch, tmp_path):
+    from nbgrader.api import Gradebook
+
+    from autograder.export import export
+
+    root = batch["root"]
+    csv_path = tmp_path / "grades.csv"
+    report = tmp_path / "report.html"
+    out = export(LAB, csv_path, root=root, feedback=False, report=report)
+    import csv
+
+    with open(csv_path) as f:
+        table = list(csv.DictReader(f))
+    assert len(table) >= 5
+    assert list(table[0])[:4] == ["student_id", "q1-test", "q2-test", "q3-test"]  # notebook order
+    with Gradebook(sqlite_url(root / "build" / "grading" / "gradebook.db")) as gb:
+        for row in table:
+            sub = gb.find_submission(LAB, row["student_id"])
+            assert float(row["total"]) == float(sub.score)
+            assert float(row["max_score"]) == float(sub.max_score) == 6
+            grades = {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
+            for part, points in grades.items():
+                assert float(row[part]) == points, (row["student_id"], part)
+            assert int(row["flagged"]) == int(any(nb.flagged for nb in sub.notebooks))
+    # the report names the test most students fail and draws its three plots
+    assert out["report"]["figures"] == 3
+    fail = out["report"]["fail_rate"]
+    assert out["report"]["hardest"] == max(fail, key=fail.get)
+    text = report.read_text()
+    assert text.count("data:image/png;base64,") == 3
+
+
+def test_feedback_never_shows_hidden_tests(batch):
+    from autograder.export import default_db, generate_feedback
+
+    root = batch["root"]
+    pages = generate_feedback(LAB, root, default_db(root), students=["edit-test-cell", "victim"])
+    assert len(pages) == 2
+    page = {p.parts[-3]: p.read_text() for p in pages}
+    for text in page.values():
+        for hidden in ("for x in range(-5, 6)", "fresh()", "count_lines() == 3", "BEGIN HIDDEN"):
+            assert hidden not in text, f"feedback shows the hidden test line {hidden!r}"
+    # a failed hidden test shows its message, not its code
+    assert "is wrong" in page["edit-test-cell"] and "2 / 6" not in page["victim"]
