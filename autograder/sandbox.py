@@ -129,7 +129,7 @@ def bwrap_command(policy: Policy, command: list[str], as_root: bool = False) -> 
             args += ["--symlink", target, link]
         elif os.path.isdir(link):
             args += bind("ro-bind", link)
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     binds = _python_roots() + [str(REPO_ROOT / "chiplab"), str(REPO_ROOT / "autograder")] + policy.read_only
     for p in dict.fromkeys(binds):
         if os.path.exists(p) and not p.startswith(("/usr/", "/etc/")) and p not in ("/usr", "/etc"):

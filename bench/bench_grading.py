@@ -55,7 +55,7 @@ async def counts(dut):
     for i in range(20):
         await RisingEdge(dut.clk)
         await ReadOnly()
-        assert int(dut.q.value) == i % 16, f"cycle {i}: q = {int(dut.q.value)}"
+        assert int(dut.q.value) == (i + 1) % 16, f"cycle {i}: q = {int(dut.q.value)}"
 '''
 TB_ADDER = '''
 import random

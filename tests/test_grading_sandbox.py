@@ -284,3 +284,24 @@ def test_feedback_never_shows_hidden_tests(batch):
             assert hidden not in text, f"feedback shows the hidden test line {hidden!r}"
     # a failed hidden test shows its message, not its code
     assert "is wrong" in page["edit-test-cell"] and "2 / 6" not in page["victim"]
+
+
+def test_tools_work_inside_the_sandbox(tmp_path):
+    """Student code may use /tmp, the simulators and the course package inside the sandbox."""
+    from autograder.sandbox import Policy
+
+    box = tmp_path / "box"
+    (box / "work").mkdir(parents=True)
+    (box / "ipc").mkdir()
+    os.chmod(tmp_path, 0o711)
+    os.chmod(box, 0o711)
+    code = ("import tempfile, subprocess, chiplab.logic\n"
+            "with tempfile.NamedTemporaryFile('w', suffix='.v', delete=False) as f:\n"
+            "    f.write('module m; endmodule')\n"
+            "r = subprocess.run(['iverilog', '-o', f.name + '.vvp', f.name], capture_output=True, text=True)\n"
+            "print('iverilog', r.returncode, r.stderr.strip(), tempfile.gettempdir())\n")
+    policy = Policy(workdir=str(box / "work"), ipc_dir=str(box / "ipc"), uid=BASE_UID + 40 if os.geteuid() == 0
+                    else None)
+    r = subprocess.run([sys.executable, "-m", "autograder.sandbox", "--policy", policy.to_json(), "--",
+                        sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "iverilog 0  /tmp" in r.stdout, r.stdout + r.stderr
