@@ -375,7 +375,8 @@ def simulate(dut: Any, testbench: Testbench | Sequence[Testbench] | None = None,
     _claim(dut)
     if mode not in ("change", "clock"):
         raise ChipLabError(f"mode must be 'change' or 'clock', not {mode!r}")
-    frag = elaborate(dut)
+    elaborate(dut)  # the checks; build_netlist changes the fragment it checks, so simulate a fresh one
+    frag = _fragment(dut)
     try:
         sim = Simulator(frag)
     except Exception as e:  # noqa: BLE001
@@ -685,8 +686,8 @@ def truth_table_of(dut: Any, inputs: Sequence[Any] | None = None, outputs: Seque
     if bits > max_bits:
         raise ChipLabError(f"{bits} input bits means {2 ** bits} rows: too many for a truth table "
                            f"(limit {max_bits} bits)", hint="use simulate() or fewer inputs")
-    frag = elaborate(dut)
-    sim = Simulator(frag)
+    elaborate(dut)  # the checks, on their own elaboration (see simulate)
+    sim = Simulator(_fragment(dut))
     if _has_domain(sim, "sync", 10.0):
         raise DesignError("truth_table_of() needs a combinational module, but this one has registers "
                           "(m.d.sync)", hint="use simulate() for a sequential design")

@@ -360,3 +360,34 @@ def test_student_mistakes_become_short_messages(cls, pattern, marker, hint, help
 
     gc.collect()
     assert "created but never used" not in capfd.readouterr().err
+
+
+def test_simulate_design_with_clocked_submodule():
+    """A submodule in the sync domain (regression: the netlist check used to break the simulator)."""
+    from amaranth.hdl import Elaboratable, Module, Signal
+
+    from chiplab.hdl import simulate
+
+    class Counter(Elaboratable):
+        def __init__(self):
+            self.q = Signal(4)
+
+        def elaborate(self, platform):
+            m = Module()
+            m.d.sync += self.q.eq(self.q + 1)
+            return m
+
+    class Top(Elaboratable):
+        def __init__(self):
+            self.inner = Counter()
+            self.out = Signal(4)
+
+        def elaborate(self, platform):
+            m = Module()
+            m.submodules.inner = self.inner
+            m.d.comb += self.out.eq(self.inner.q)
+            return m
+
+    top = Top()
+    waves = simulate(top, cycles=6, clock_ns=10, traces=[top.out])
+    assert waves.per_cycle()[waves.names[-1]][-1] in (4, 5, 6)
