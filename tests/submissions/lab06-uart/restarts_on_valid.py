@@ -1,0 +1,29 @@
+# ruff: noqa
+# expected: 8
+# description: UartTx loads a new frame whenever valid is 1, even in the middle of a frame (ready is right but not obeyed): a valid pulse during a frame restarts it. Fine when the sender waits for ready.
+# %% cell: uart_tx
+class UartTx(Elaboratable):
+    def __init__(self, divisor=4):
+        self.divisor = divisor
+        self.data = Signal(8)     # byte to send
+        self.valid = Signal()     # data holds a byte
+        self.ready = Signal()     # no frame in progress: a byte can be accepted
+        self.tx = Signal(init=1)  # the serial line
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.baud = baud = BaudTick(self.divisor)
+        m.submodules.shift = shift = TxShift()
+        busy = Signal()
+        sent = Signal(range(10))
+        m.d.comb += [self.ready.eq(~busy), self.tx.eq(shift.out), shift.data.eq(self.data),
+                     baud.clear.eq(~busy | self.valid)]
+        with m.If(self.valid):
+            m.d.comb += shift.load.eq(1)
+            m.d.sync += [busy.eq(1), sent.eq(0)]
+        with m.Elif(busy & baud.tick):
+            m.d.comb += shift.shift.eq(1)
+            m.d.sync += sent.eq(sent + 1)
+            with m.If(sent == 9):
+                m.d.sync += busy.eq(0)
+        return m
