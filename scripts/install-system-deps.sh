@@ -10,6 +10,7 @@ PACKAGES=(
   graywolf qrouter  # placement and routing engines
   bubblewrap        # sandbox for grading untrusted student code
   util-linux        # setpriv, unshare
+  chromium          # the browser tests (Playwright drives Debian's Chromium)
 )
 
 # A Python >= 3.11 with venv: Debian 12 ships 3.11; Ubuntu 22.04 has python3.11 in universe.
