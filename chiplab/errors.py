@@ -59,6 +59,9 @@ class FlowError(ChipLabError, RuntimeError):
 def install_notebook_handler() -> bool:
     """Show ChipLabError in a notebook as its message only (no library traceback).
 
+    The cell still fails as with any exception (an error output), so nbval, nbgrader and
+    "run all" stop there exactly as they would without the handler.
+
     Returns True when an IPython shell was found and the handler installed.
     """
     try:
@@ -70,8 +73,10 @@ def install_notebook_handler() -> bool:
         return False
 
     def _handler(shell, etype, value, tb, tb_offset=None):  # noqa: ANN001
-        print(f"{etype.__name__}: {value}", file=__import__("sys").stderr)
-        return None
+        # a real error (the cell fails, nbval and nbgrader see it), shown as its message only
+        stb = [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"]
+        shell._showtraceback(etype, value, stb)
+        return stb
 
     shell.set_custom_exc((ChipLabError,), _handler)
     return True
