@@ -30,6 +30,7 @@ def test_runtime_matches_this_python():
     assert m.group(1) == f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
+@pytest.mark.network  # pip downloads from the package registry, as repo2docker does
 def test_replay_binder_and_run_course01(tmp_path):
     # repo2docker copies the repository and builds from it: work on a copy of the tracked files
     repo = tmp_path / "repo"

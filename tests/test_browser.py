@@ -74,8 +74,11 @@ def browser():
 def _open(browser, base, token, path):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{base}/lab/tree/{path}?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    # attached, not "visible": JupyterLab virtualizes the notebook, and the first cell may be scrolled
+    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached", timeout=90_000)
     time.sleep(2)  # let the kernel start
+    if page.locator(".jp-Dialog").count():  # e.g. a first-start prompt; the tests open their own dialogs
+        page.keyboard.press("Escape")
     return page
 
 
