@@ -804,7 +804,10 @@ def draw(
     columns: dict[int, list[str]] = {}
     for inst in sorted(cells, key=lambda i: (level[i], i)):
         columns.setdefault(level[inst], []).append(inst)
-    tallest = max([len(v) for v in columns.values()] + [len(inputs), len(outputs), 1])
+    n_in_bits = sum(len(p["bits"]) for _, p in inputs)
+    n_out_bits = sum(len(p["bits"]) for _, p in outputs)
+    # one row per port *bit*: multi-bit ports are drawn bit by bit
+    tallest = max([len(v) for v in columns.values()] + [n_in_bits, n_out_bits, 1])
     box_w, box_h, gap_x, gap_y = 1.6, 0.9, 1.4, 0.5
     pos: dict[str, tuple[float, float]] = {}
     for lv, insts in columns.items():
