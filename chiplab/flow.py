@@ -164,9 +164,7 @@ def run_flow(
 
     if render:  # pictures of the physical design (for the report and the course)
         try:
-            import matplotlib  # noqa: PLC0415
-
-            matplotlib.use("Agg", force=False)
+            # no matplotlib.use() here: switching the backend would stop a notebook from showing figures
             import matplotlib.pyplot as plt  # noqa: PLC0415
 
             from chiplab.pnr import plots  # noqa: PLC0415
