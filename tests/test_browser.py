@@ -28,8 +28,14 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")]
 
 
+OPENED = [REPO / "course" / "01-logic-gates" / "01-logic-gates.ipynb",
+          REPO / "labs" / "lab01-logic-gates" / "lab01-logic-gates.ipynb"]
+
+
 @pytest.fixture(scope="module")
 def lab_url(tmp_path_factory):
+    # JupyterLab autosaves what the browser runs: put the notebooks back afterwards
+    saved = {p: p.read_bytes() for p in OPENED}
     port = free_port(18777)
     token = "chiplab-browser-test"
     pid_file = tmp_path_factory.mktemp("lab") / "lab.pid"
@@ -59,6 +65,9 @@ def lab_url(tmp_path_factory):
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+    for path, data in saved.items():
+        if path.read_bytes() != data:
+            path.write_bytes(data)
 
 
 @pytest.fixture(scope="module")
