@@ -14,6 +14,7 @@ runs the student's code trustworthy. The grader also scans every submission for 
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 from collections.abc import Callable, Iterable
@@ -22,17 +23,28 @@ from types import ModuleType
 from typing import Any
 
 
-def fresh(module: str = "autograder.checks") -> ModuleType:
-    """A new, private instance of an ``autograder`` module, loaded from its file."""
-    if not module.startswith("autograder."):
-        raise ValueError("fresh() loads autograder modules only")
-    path = Path(__file__).resolve().parent / (module.split(".", 1)[1].replace(".", "/") + ".py")
-    name = f"_fresh_{module.replace('.', '_')}"
+def _load(name: str, path: Path) -> ModuleType:
+    """Execute the module file ``path`` as a new module registered under ``name``."""
     spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod  # dataclasses and pickling look a module up by name while it loads
     spec.loader.exec_module(mod)
     return mod
+
+
+def fresh(module: str = "autograder.checks") -> ModuleType:
+    """A new, private instance of an ``autograder`` module, loaded from its file."""
+    if not module.startswith("autograder."):
+        raise ValueError("fresh() loads autograder modules only")
+    path = Path(__file__).resolve().parent / (module.split(".", 1)[1].replace(".", "/") + ".py")
+    return _load(f"_fresh_{module.replace('.', '_')}", path)
+
+
+def private_copy(module: str, prefix: str) -> ModuleType:
+    """A private instance of any module (e.g. ``chiplab.synth``) for a grading helper to call, so that a
+    student patching the public module does not change what the grader computes."""
+    public = importlib.import_module(module)
+    return _load(f"{prefix}_{module.replace('.', '_')}", Path(public.__file__))
 
 
 def _show(value: Any) -> str:
@@ -76,4 +88,4 @@ def check_value(got: Any, want: Any, name: str) -> None:
         raise AssertionError(f"{name} = {_show(got)} is not right")
 
 
-__all__ = ["check_cases", "check_value", "fresh", "same"]
+__all__ = ["check_cases", "check_value", "fresh", "private_copy", "same"]

@@ -10,15 +10,13 @@ The checks use a private copy of :mod:`chiplab.spice` loaded from its file, so a
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import sys
 from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from autograder.checks import private_copy
 
 __all__ = [
     "VDD", "VM_TOL", "NM_TOL", "WN_BALANCE", "SIZING_LOAD_FF", "SIZING_LIMIT_PS", "SIZING_MAX_WIDTH_UM",
@@ -42,19 +40,7 @@ POWER_TOL = 0.05
 MIN_WIDTH_UM = 0.42  # sky130's narrowest 1.8 V transistor
 
 
-def _private_spice() -> ModuleType:
-    import chiplab.spice as public
-
-    path = Path(public.__file__)
-    name = "_spice_checks_chiplab_spice"
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-spice = _private_spice()
+spice = private_copy("chiplab.spice", "_spice_checks")
 
 
 def _number(value: Any, name: str) -> float:
