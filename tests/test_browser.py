@@ -123,7 +123,10 @@ def test_course01_runs_and_widgets_respond(lab_url, browser):
 def test_lab01_validate(lab_url, browser):
     base, token = lab_url
     page = _open(browser, base, token, "labs/lab01-logic-gates/lab01-logic-gates.ipynb")
-    page.locator(".jp-NotebookPanel-toolbar >> text=Validate").locator("visible=true").first.click()
+    button = page.locator(".jp-NotebookPanel-toolbar >> text=Validate").locator("visible=true").first
+    button.wait_for(state="attached", timeout=60_000)
+    # dispatched on the button itself: a notification toast may cover the toolbar (seen once in CI)
+    button.dispatch_event("click")
     dialog = page.wait_for_selector(".jp-Dialog", timeout=180_000)
     page.wait_for_function("el => /passes all the tests|failed/i.test(el.innerText)", arg=dialog,
                            timeout=180_000)
