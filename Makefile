@@ -10,7 +10,7 @@ PORT    ?= 8888
 JOBS    ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup system venv lint strip constraints clean help liberty bench site
+.PHONY: lab test setup system venv lint strip constraints clean help liberty bench site hub
 
 help:
 	@echo "make lab    install what is missing, then open the course in JupyterLab"
@@ -20,6 +20,7 @@ help:
 	@echo "make liberty  re-characterize the sky130 cells with ngspice into chiplab/data/*.lib (~5 min)"
 	@echo "make bench  run the benchmarks in bench/ and print their figures"
 	@echo "make site   build the course website (offline) into build/site/html"
+	@echo "make hub    run a JupyterHub for the course (docs/hub.md; HUB_MODE=demo|system, HUB_PORT=8000)"
 
 setup: system venv
 
@@ -45,7 +46,7 @@ test: setup
 	$(PY) -m pytest -m network $(PYTEST_ARGS)
 
 lint: venv
-	$(VENV)/bin/ruff check chiplab autograder tests bench
+	$(VENV)/bin/ruff check chiplab autograder tests bench deploy scripts
 
 strip: venv
 	$(VENV)/bin/nbstripout --keep-id course/*/*.ipynb labs/*/*.ipynb
@@ -56,6 +57,13 @@ constraints:
 	build/constraints-venv/bin/pip install -q -r requirements.txt
 	build/constraints-venv/bin/pip freeze --exclude-editable | sed '/^chiplab/d' > constraints.txt.new
 	@echo "wrote constraints.txt.new; review and move it over constraints.txt"
+
+# A JupyterHub for the course: demo (one machine, a shared password CHIPLAB_HUB_PASSWORD, state in
+# build/hub) or system (PAM logins, one Unix account per user; run as root). docs/hub.md has the details.
+HUB_MODE ?= demo
+HUB_PORT ?= 8000
+hub: setup
+	CHIPLAB_HUB_MODE=$(HUB_MODE) CHIPLAB_HUB_PORT=$(HUB_PORT) $(VENV)/bin/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
 
 site: setup
 	$(PY) scripts/build_site.py --out build/site
