@@ -267,6 +267,23 @@ def _signed(v: Any, width: int) -> int | None:
     return iv & ((1 << width) - 1)
 
 
+def _run_bench(sim: Any, bench: Callable[[Any], Any], failure: list[str]) -> None:
+    """Run the testbench ``bench`` in ``sim``; the first message ``bench`` put in ``failure`` becomes an
+    AssertionError, and so does a design that cannot be simulated (with a friendly reason)."""
+    sim.add_testbench(bench)
+    try:
+        sim.run()
+    except AssertionError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        from chiplab.hdl import friendly_error
+
+        friendly = friendly_error(e, "simulating")
+        raise AssertionError(f"your module could not be simulated: {friendly or e}") from None
+    if failure:
+        raise AssertionError(failure[0])
+
+
 def _check_comb(pair: Any, drive: Mapping[str, Any], ins: list[tuple[str, Any, Any]],
                 outs: list[tuple[str, Any, Any]], widths: Mapping[str, int], vectors: Any, how: str) -> int:
     from amaranth.sim import Simulator
@@ -312,18 +329,7 @@ def _check_comb(pair: Any, drive: Mapping[str, Any], ins: list[tuple[str, Any, A
                             f"(found by {how} testing after {count} vector{'s' * (count != 1)})"))
                     return
 
-    sim.add_testbench(bench)
-    try:
-        sim.run()
-    except AssertionError:
-        raise
-    except Exception as e:  # noqa: BLE001
-        from chiplab.hdl import friendly_error
-
-        friendly = friendly_error(e, "simulating")
-        raise AssertionError(f"your module could not be simulated: {friendly or e}") from None
-    if failure:
-        raise AssertionError(failure[0])
+    _run_bench(sim, bench, failure)
     return count
 
 
@@ -362,18 +368,7 @@ def _check_sequential(pair: Any, drive: Mapping[str, Any], ins: list[tuple[str, 
             await ctx.tick()
             done = cyc + 1
 
-    sim.add_testbench(bench)
-    try:
-        sim.run()
-    except AssertionError:
-        raise
-    except Exception as e:  # noqa: BLE001
-        from chiplab.hdl import friendly_error
-
-        friendly = friendly_error(e, "simulating")
-        raise AssertionError(f"your module could not be simulated: {friendly or e}") from None
-    if failure:
-        raise AssertionError(failure[0])
+    _run_bench(sim, bench, failure)
     return done
 
 

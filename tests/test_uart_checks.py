@@ -7,6 +7,7 @@ import re
 
 import pytest
 from amaranth.hdl import C, Cat, Elaboratable, Module, Signal
+from lab_cells import run_graded_cells
 
 from autograder import uart_checks as uc
 
@@ -210,24 +211,6 @@ def test_stimulus_modes() -> None:
         uc.tx_stimulus("nope", 4, 10, 0)
 
 
-def _run_lab(nb) -> dict[str, str | None]:  # noqa: ANN001
-    """Execute a lab notebook's code cells in-process; per graded cell: None (passed) or the error."""
-    ns: dict = {"__name__": "__main__", "display": print}
-    results: dict[str, str | None] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        meta = cell.metadata.get("nbgrader", {})
-        try:
-            exec(compile(cell.source, cell.get("id", "cell"), "exec"), ns)  # noqa: S102
-            error = None
-        except Exception as e:  # noqa: BLE001
-            error = f"{type(e).__name__}: {e}"
-        if meta.get("grade"):
-            results[meta["grade_id"]] = error
-    return results
-
-
 def test_lab06_solution_passes_and_wrong_submissions_lose_their_points(capfd) -> None:
     """The lab's own tests, run in-process (the nbgrader round trip in test_roundtrip.py is the real proof)."""
     import warnings
@@ -245,11 +228,11 @@ def test_lab06_solution_passes_and_wrong_submissions_lose_their_points(capfd) ->
               for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     assert len(points) >= 6
     with warnings.catch_warnings():
-        assert _run_lab(nb) == dict.fromkeys(points)
+        assert run_graded_cells(nb, display=print) == dict.fromkeys(points)
         wrongs = [w for w in course.wrong_submissions(lab) if w.base == "solution"]
         assert len(wrongs) >= 3 and len({w.expected for w in wrongs}) >= 3
         for w in wrongs:
-            results = _run_lab(w.build(source, source))
+            results = run_graded_cells(w.build(source, source), display=print)
             score = sum(points[g] for g, err in results.items() if err is None)
             assert score == w.expected, (w.name, results)
             for err in results.values():  # a failed transmitter check names the cycle, the bit and the values
