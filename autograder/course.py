@@ -3,6 +3,13 @@
 Used by the round-trip tests (every lab: solution = full marks, blank = 0, each wrong submission =
 its expected score) and handy for a lecturer's own scripts. Everything runs the real nbgrader
 command line in the course folder, exactly as a lecturer would.
+
+Manually graded parts (nbgrader's "Manually graded answer" cells: ``solution`` and ``grade`` both set,
+e.g. a Markdown answer read by a person) are autograded to nothing: nbgrader flags an answered one as
+*needs manual grade* (and gives an untouched one 0 at once). :func:`manual_parts` lists them,
+:attr:`Score.needs_manual` says which still wait for a grader, and :func:`grade_manually` enters a
+grader's scores and comments through nbgrader's Gradebook API, as the formgrader does when a grader
+types a score.
 """
 
 from __future__ import annotations
@@ -43,8 +50,9 @@ def make_course(root: Path, lab_names: list[str], labs_dir: Path = LABS_DIR) -> 
     (root / "labs").mkdir(parents=True, exist_ok=True)
     (root / WORK_DIR).mkdir(parents=True, exist_ok=True)  # nbgrader creates the gradebook file, not its folder
     for lab in lab_names:
+        # build/: what running a lab notebook in place writes (flow results, reports): never part of the lab
         shutil.copytree(labs_dir / lab, root / "labs" / lab, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "sim_build"))
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "sim_build", "build"))
     (root / "nbgrader_config.py").write_text(
         "import sys\n"
         f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
@@ -93,6 +101,8 @@ class Score:
     total: float
     max_total: float
     parts: dict[str, float] = field(default_factory=dict)
+    #: grade ids of the parts that wait for a person's grade (manually graded answers that were answered)
+    needs_manual: list[str] = field(default_factory=list)
 
 
 def scores(root: Path, lab: str) -> dict[str, Score]:
@@ -103,9 +113,53 @@ def scores(root: Path, lab: str) -> dict[str, Score]:
     result: dict[str, Score] = {}
     with Gradebook(db) as gb:
         for sub in gb.assignment_submissions(lab):
-            parts = {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
-            result[sub.student_id] = Score(sub.student_id, float(sub.score), float(sub.max_score), parts)
+            grades = [g for nb in sub.notebooks for g in nb.grades]
+            parts = {g.name: float(g.score) for g in grades}
+            waiting = sorted(g.name for g in grades if g.needs_manual_grade)
+            result[sub.student_id] = Score(sub.student_id, float(sub.score), float(sub.max_score), parts, waiting)
     return result
+
+
+def manual_parts(lab: str, labs_dir: Path = LABS_DIR) -> dict[str, float]:
+    """grade_id -> points of each manually graded answer cell of ``lab`` (``solution`` and ``grade`` set)."""
+    out: dict[str, float] = {}
+    for path in sorted((Path(labs_dir) / lab).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("solution") and meta.get("grade"):
+                out[meta["grade_id"]] = float(meta.get("points", 0))
+    return out
+
+
+def grade_manually(root: Path, lab: str, student: str, grades: dict[str, float],
+                   comments: dict[str, str] | None = None) -> Score:
+    """Enter a grader's scores (grade_id -> points) and comments for ``student`` in the gradebook.
+
+    This is what nbgrader's formgrader does when a grader types a score or a comment (its ``/api/grade``
+    and ``/api/comment`` handlers): the grade's ``manual_score`` is set, and it no longer needs manual
+    grading. Returns the student's score afterwards.
+    """
+    from nbgrader.api import Gradebook
+
+    db = f"sqlite:///{Path(root) / WORK_DIR / 'gradebook.db'}"
+    comments = comments or {}
+    with Gradebook(db) as gb:
+        sub = gb.find_submission(lab, student)
+        found = {g.name: g for nb in sub.notebooks for g in nb.grades}
+        notes = {c.name: c for nb in sub.notebooks for c in nb.comments}
+        unknown = (set(grades) - set(found)) | (set(comments) - set(notes))
+        if unknown:
+            raise ValueError(f"{lab}/{student}: no graded part {sorted(unknown)} (parts: {sorted(found)})")
+        for gid, points in grades.items():
+            grade = found[gid]
+            if not 0 <= float(points) <= float(grade.max_score):
+                raise ValueError(f"{lab}/{gid}: {points} points is outside 0..{grade.max_score:g}")
+            grade.manual_score = float(points)
+            grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
+        for gid, text in comments.items():
+            notes[gid].manual_comment = text
+        gb.db.commit()
+    return scores(root, lab)[student]
 
 
 # ---- wrong submissions kept under tests/submissions/<lab>/<name>.py -------------------------------
@@ -213,5 +267,5 @@ def round_trip(root: Path, lab: str, extra: dict[str, nbformat.NotebookNode] | N
 
 
 def describe(scores_: dict[str, Score]) -> str:
-    return json.dumps({k: {"total": v.total, "max": v.max_total, "parts": v.parts} for k, v in scores_.items()},
-                      indent=1)
+    return json.dumps({k: {"total": v.total, "max": v.max_total, "parts": v.parts, "needs_manual": v.needs_manual}
+                       for k, v in scores_.items()}, indent=1)

@@ -2,6 +2,11 @@
 
 Everything runs through the real nbgrader command line in a scratch course folder, and the scores
 are read from the gradebook, as a lecturer would see them.
+
+A lab may have manually graded parts (Markdown answers a person reads, e.g. the capstone's design notes).
+The autograder scores those as nothing and flags them "needs manual grade"; the round trip then enters a
+lecturer's grades through nbgrader's Gradebook API (as the formgrader does) and checks that the total
+becomes full marks and that the student's feedback shows the grades and comments.
 """
 
 from __future__ import annotations
@@ -26,15 +31,49 @@ def graded(request, tmp_path_factory):
 
 
 def test_solution_scores_full_marks(graded):
+    """Every autograded part full; every manually graded part waits for a grader (and scores 0 until then)."""
     lab, _, scores = graded
     sol = scores["solution"]
+    manual = course.manual_parts(lab)
     assert sol.max_total > 0, f"{lab} has no graded points"
-    assert sol.total == sol.max_total, f"{lab}: solution lost points: {course.describe({'solution': sol})}"
+    assert sol.total == sol.max_total - sum(manual.values()), (
+        f"{lab}: solution lost points: {course.describe({'solution': sol})}")
+    assert sol.needs_manual == sorted(manual), f"{lab}: parts waiting for manual grading: {sol.needs_manual}"
+    assert all(sol.parts[gid] == 0 for gid in manual), f"{lab}: a manual part was scored automatically"
+
+
+def test_manual_grading_gives_full_marks_and_feedback(graded):
+    """A lecturer grades the manual parts (Gradebook API, as the formgrader does): the solution reaches full
+    marks, nothing waits for grading, and generate_feedback shows the grades and the grader's comments."""
+    lab, root, _ = graded
+    manual = course.manual_parts(lab)
+    if not manual:
+        pytest.skip(f"{lab} has no manually graded parts")
+    comments = {gid: f"Rubric for {gid}: every criterion at its top level ({pts:g} of {pts:g} points)."
+                for gid, pts in manual.items()}
+    after = course.grade_manually(root, lab, "solution", manual, comments)
+    assert after.total == after.max_total, f"{lab}: after manual grading: {course.describe({'solution': after})}"
+    assert after.needs_manual == []
+    course.nbgrader(root, "generate_feedback", lab, "--student", "solution", "--force")
+    pages = list((root / "build" / "grading" / "feedback" / "solution" / lab).glob("*.html"))
+    assert pages, f"{lab}: no feedback page generated"
+    import html as _html
+
+    raw = "\n".join(p.read_text() for p in pages)
+    text = re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+    assert f"(Score: {after.total:.1f} / {after.max_total:.1f})" in text, f"{lab}: feedback lacks the total"
+    for gid, pts in manual.items():
+        assert comments[gid] in text, f"{lab}: feedback lacks the grader's comment on {gid}"
+        # the page's table of contents: '<a href="#design_notes">Written response</a> (Score: 7.0 / 7.0)'
+        assert f'href="#{gid}">Written response</a> (Score: {pts:.1f} / {pts:.1f})' in raw, (
+            f"{lab}: feedback lacks the manual points of {gid}")
 
 
 def test_blank_starter_scores_zero(graded):
     lab, _, scores = graded
     assert scores["blank"].total == 0, f"{lab}: blank starter earned points: {course.describe(scores)}"
+    # untouched manual answers score 0 at once: nothing waits for a grader
+    assert scores["blank"].needs_manual == [], f"{lab}: blank starter needs manual grading"
 
 
 def test_wrong_submissions_score_exactly(graded):
@@ -46,6 +85,8 @@ def test_wrong_submissions_score_exactly(graded):
     assert got == want, f"{lab}: wrong submissions scored {got}, expected {want}"
     for w in wrongs:
         assert 0 < w.expected < scores["solution"].max_total, f"{lab}/{w.name}: expected score must be partial"
+    if course.manual_parts(lab):  # a lab with manual parts: at least 3 wrong submissions, distinct scores
+        assert len(wrongs) >= 3 and len(set(want.values())) == len(want), f"{lab}: {want}"
 
 
 def test_release_hides_solutions_and_hidden_tests(graded):
@@ -74,6 +115,13 @@ def test_every_lab_has_graded_parts_with_tests():
         assert len(ids) == len(set(ids)), f"{lab}: duplicate grade_id"
         hidden = [c for c in nb.cells if "BEGIN HIDDEN TESTS" in c.source]
         assert hidden, f"{lab}: no hidden tests"
+        manual = course.manual_parts(lab)
+        for gid in manual:  # graders need the rubric: in the notebook next to the part and in RUBRIC.md
+            rubric = course.LABS_DIR / lab / "RUBRIC.md"
+            assert rubric.exists() and gid in rubric.read_text(), f"{lab}: RUBRIC.md has no rubric for {gid}"
+            i = next(k for k, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+            assert nb.cells[i].cell_type == "markdown", f"{lab}/{gid}: a manual answer should be Markdown"
+            assert "| criterion |" in nb.cells[i - 1].source, f"{lab}/{gid}: no rubric table right before it"
 
 
 def test_feedback_hides_hidden_tests(graded):
