@@ -176,3 +176,60 @@ def test_unmapped_netlist_is_a_clear_error() -> None:
                                    "netnames": {}}}}
     with pytest.raises(FlowError, match=r"\[place\].*not a sky130_fd_sc_hd cell"):
         read_yosys_json(netlist)
+
+
+def test_pathfinder_goes_through_the_gap_and_names_failures() -> None:
+    grid = Grid(12, 9)
+    for layer in (M1, M2):
+        for j in range(9):
+            if not (layer == M1 and j == 4):
+                grid.owner[grid.nid(layer, 6, j)] = -2
+    for j in range(0, 9, 2):
+        grid.owner[grid.nid(2, 6, j)] = -2
+    a, b = grid.nid(M1, 1, 1), grid.nid(M1, 10, 7)
+    router = Router(grid, ["n"], [[[a], [b]]], [], {}, strategy="pathfinder")
+    router.trace = []
+    router.run([0])
+    assert not router.failed and router.passes == 1
+    assert grid.nid(M1, 6, 4) in router.routes[0].nodes
+    assert router.trace[0] == b and router.trace[-1] == a
+    assert grid.owner[grid.nid(M1, 6, 4)] == 0  # the legal result is written into the grid
+    grid2 = Grid(12, 9)
+    for layer in range(3):
+        for j in range(9):
+            grid2.owner[grid2.nid(layer, 6, j)] = -2
+    router2 = Router(grid2, ["lonely"], [[[a], [b]]], [], {}, strategy="pathfinder")
+    router2.run([0])
+    assert router2.failed == {0} and ("failed", "lonely", 1) in router2.events
+    with pytest.raises(FlowError, match=r"\[route\] unknown routing strategy"):
+        Router(grid2, ["x"], [[]], [], {}, strategy="maze")
+
+
+def test_pathfinder_negotiates_two_nets_apart() -> None:
+    """Two nets whose straight paths cross the same met1 track: shared in pass 1, apart at the end."""
+    grid = Grid(14, 5)
+    for v in range(2 * grid.plane, len(grid.owner)):
+        grid.owner[v] = -2  # met1 and met2 only
+    a0, a1 = grid.nid(M1, 1, 2), grid.nid(M1, 12, 2)
+    b0, b1 = grid.nid(M1, 3, 2), grid.nid(M1, 10, 2)
+    router = Router(grid, ["a", "b"], [[[a0], [a1]], [[b0], [b1]]], [], {}, strategy="pathfinder")
+    router.run([0, 1])
+    assert not router.failed
+    assert router.pass_log[0]["nets_in_conflict"] == 2 and router.pass_log[-1]["nets_in_conflict"] == 0
+    assert not router.routes[0].nodes & router.routes[1].nodes
+    assert {e for e, _n, _p in router.events} >= {"routed", "ripped", "rerouted"}
+
+
+@pytest.mark.slow
+def test_pathfinder_routes_a_mid_size_design_clean(tmp_path: Path) -> None:
+    """counter16 (65 cells, ~70 nets) through PathFinder: 0 unrouted, DRC clean, no opens or shorts."""
+    src = Path(__file__).resolve().parent.parent / "bench" / "designs" / "counter16.v"
+    netlist = synth.synthesize([src], top="counter16", out_dir=tmp_path / "synth").netlist
+    res = run_pnr(netlist, tmp_path, top="counter16", utilization=0.5, strategy="pathfinder")
+    assert res.unrouted == [] and res.extra["route_strategy"] == "pathfinder"
+    assert res.extra["route_pass_log"][-1]["nets_in_conflict"] == 0
+    assert res.extra["route_passes"] >= 1 and not res.extra["route_timed_out"]
+    assert res.stage_seconds["route"] < 20
+    report = check_def(res.def_path)
+    assert report["drc_errors"] == 0, {k: v for k, v in report["drc"].items() if v}
+    assert report["opens"] == [] and report["shorts"] == []

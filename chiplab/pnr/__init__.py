@@ -5,8 +5,9 @@ The engine is ChipLab's own, in plain Python, small enough to read in a lesson:
 * :mod:`chiplab.pnr.floorplan`: core size from a utilization target, unithd rows (N/FS), well taps,
   met1 rails and met2 straps for VPWR/VGND, I/O pins on met2 at the top and bottom edges;
 * :mod:`chiplab.pnr.place`: simulated annealing on the site grid (always legal), cost = HPWL;
-* :mod:`chiplab.pnr.route`: A* maze router on the tech LEF's met1/met2/met3 tracks with rip-up and
-  reroute, off-grid pin access on li1 through L1M1 contacts;
+* :mod:`chiplab.pnr.route`: A* maze router on the tech LEF's met1-met4 tracks with rip-up and
+  reroute (or PathFinder negotiated congestion: ``run_pnr(..., strategy="pathfinder")``), off-grid pin
+  access on li1 through L1M1 contacts;
 * :mod:`chiplab.pnr.lefdef`: LEF reading, Yosys JSON netlists, DEF 5.8 writing.
 
 ``run_pnr(netlist, out_dir)`` does all of it and returns a :class:`PnRResult` with the DEF path and
@@ -318,7 +319,7 @@ def _wiring(grid: Grid, route, accesses: list[Access]) -> tuple[list[str], float
 def run_pnr(netlist: dict | Netlist, out_dir: str | Path, top: str | None = None, utilization: float = 0.5,
             aspect_ratio: float = 1.0, core_size_um: tuple[float, float] | None = None, seed: int = 1,
             effort: float = 1.0, on_stage: Callable[[str, float], None] | None = None,
-            strict: bool = True, route_time_s: float = 120.0) -> PnRResult:
+            strict: bool = True, route_time_s: float = 120.0, strategy: str = "ripup") -> PnRResult:
     """Floorplan, place and route a sky130 hd netlist (Yosys JSON dict) and write ``<top>.def``.
 
     utilization: cell area / core area (0.4-0.6 routes easily); aspect_ratio: core height / width;
@@ -326,6 +327,8 @@ def run_pnr(netlist: dict | Netlist, out_dir: str | Path, top: str | None = None
     the annealing moves. Raises FlowError naming the stage ('floorplan', 'place', 'route') and what to
     change; with strict=False unrouted nets are only listed in the result (and left out of the DEF).
     route_time_s bounds the router's time (what is not routed by then counts as unrouted).
+    strategy: "ripup" (the default: rip up the nets in a blocked net's way) or "pathfinder" (negotiated
+    congestion, PathFinder). Neither routes a design of a few hundred cells yet (docs/pnr.md).
     """
     times: dict[str, float] = {}
     out = Path(out_dir)
@@ -355,7 +358,7 @@ def run_pnr(netlist: dict | Netlist, out_dir: str | Path, top: str | None = None
         on_stage("place", times["place"])
 
     t = time.perf_counter()
-    result = _route_and_write(nl, fp, comps, pl, out, times, route_time_s)
+    result = _route_and_write(nl, fp, comps, pl, out, times, route_time_s, strategy)
     times["route"] = time.perf_counter() - t - times.get("def", 0.0)
     if on_stage:
         on_stage("route", times["route"])
@@ -370,7 +373,8 @@ def run_pnr(netlist: dict | Netlist, out_dir: str | Path, top: str | None = None
 
 
 def _route_and_write(nl: Netlist, fp: Floorplan, comps: list, pl: Placement, out: Path,
-                     times: dict[str, float], route_time_s: float | None = None) -> PnRResult:
+                     times: dict[str, float], route_time_s: float | None = None,
+                     strategy: str = "ripup") -> PnRResult:
     grid = Grid(fp.ncols, fp.ntracks)
     # obstacles: every cell's met1 (rails, internal wiring), the power rails and straps
     inst_at: dict[str, tuple[Macro, int, int, str]] = {}
@@ -443,7 +447,7 @@ def _route_and_write(nl: Netlist, fp: Floorplan, comps: list, pl: Placement, out
             if grid.resv[w] == -1:
                 grid.resv[w] = a.net
 
-    router = Router(grid, net_names, pins, accesses, access_at)
+    router = Router(grid, net_names, pins, accesses, access_at, strategy=strategy)
 
     def span(k: int) -> int:
         pts = [grid.unpack(p[0]) for p in pins[k] if p]
@@ -532,7 +536,9 @@ def _route_and_write(nl: Netlist, fp: Floorplan, comps: list, pl: Placement, out
         instances={n: (c, x / DBU, y / DBU, o) for n, c, x, y, o in comps},
         lef_files=lef_files(cells_used),
         extra={"rows": fp.nrows, "sites_per_row": fp.nsites, "taps": len(fp.taps),
-               "route_iterations": router.iterations, "route_timed_out": router.timed_out,
+               "route_strategy": strategy, "route_iterations": router.iterations,
+               "route_passes": router.passes, "route_pass_log": router.pass_log,
+               "route_timed_out": router.timed_out,
                "ripups": sum(1 for e in router.events if e[0] == "ripped")},
     )
     (out / f"{nl.top}.pnr.json").write_text(json.dumps(res.as_dict(), indent=1))

@@ -22,6 +22,12 @@ Routing: nets in order of size; each multi-pin net grows a tree, connecting one 
 (from the pin's access points to the tree). A net that cannot be routed is routed again ignoring other
 nets at a high price per node they hold; the nets it crosses are ripped up and queued again, and the
 nodes fought over get more expensive (history), which is how the router negotiates congestion.
+That is ``strategy="ripup"``, the default. ``strategy="pathfinder"`` is PathFinder proper (negotiated
+congestion, McMurchie and Ebeling 1995): every net is routed in the first pass with sharing allowed,
+a node other nets use costs (step + history) x (1 + price x users); after each pass the shared nodes
+get more history, the price rises, and only the nets in conflict are routed again, until nothing is
+shared. (It routes the small designs as cleanly as the rip-up router; on an 8-bit MAC it converges too
+slowly in pure Python: docs/pnr.md.)
 ``events`` records what happened (routed, ripped, failed) and ``trace`` (when set to a list) every node
 the A* search expands, for a picture or a step-by-step lesson.
 """
@@ -85,6 +91,8 @@ class NetRoute:
     edges: set[tuple[int, int]] = field(default_factory=set)
     vias: set[tuple[int, int, int]] = field(default_factory=set)  # (i, j, cut 1|2)
     access: set[int] = field(default_factory=set)  # ids of Access used
+    pads2: set[int] = field(default_factory=set)  # plane indices j*nx+i of its via pads on met2 (PathFinder)
+    v2s: set[int] = field(default_factory=set)  # plane indices of its M2M3 vias (PathFinder)
 
 
 class Grid:
@@ -158,10 +166,30 @@ class Grid:
                     self.edgebad[layer][j * nx + i] = 1
 
 
+STRATEGIES = ("pathfinder", "ripup")
+PF_PRES_FIRST = 0.5  # PathFinder: price factor of sharing a node in the first pass ...
+PF_PRES_MULT = 1.5  # ... multiplied by this after every pass
+PF_HIST = 1.0  # history added to a node for every pass that ends with it shared (in step costs)
+PF_MARGIN = 6  # search box: the connection's bounding box grown by this many grid steps ...
+PF_MARGIN_STEP = 3  # ... and by this many more every time the net is rerouted
+PF_MARGIN_MAX = 40
+PF_RESERVED_COST = 460  # a node next to another net's pin access: one step extra (sharing is negotiated)
+
+
 class Router:
     def __init__(self, grid: Grid, net_names: list[str], pins: list[list[list[int]]],
-                 accesses: list[Access], access_at: dict[int, list[int]]) -> None:
-        """pins[n] = list of pins of net n, each a list of grid node ids it can be reached at."""
+                 accesses: list[Access], access_at: dict[int, list[int]], strategy: str = "ripup") -> None:
+        """pins[n] = list of pins of net n, each a list of grid node ids it can be reached at.
+
+        strategy: "ripup" (the default: rip up every net in the way of a blocked one) or "pathfinder"
+        (negotiated congestion: all nets share, priced, until nothing is shared; see ``_run_pathfinder``).
+        """
+        if strategy not in STRATEGIES:
+            from chiplab.errors import FlowError  # noqa: PLC0415
+
+            raise FlowError("route", f"unknown routing strategy {strategy!r}",
+                            hint=f"use one of {', '.join(STRATEGIES)}")
+        self.strategy = strategy
         self.g = grid
         self.names = net_names
         self.pins = pins
@@ -170,7 +198,10 @@ class Router:
         self.routes = [NetRoute() for _ in net_names]
         self.failed: set[int] = set()
         self.events: list[tuple[str, str, int]] = []  # (event, net, iteration)
-        self.iterations = 0
+        self.iterations = 0  # net routings
+        self.passes = 0  # PathFinder passes (0 for the rip-up router)
+        #: PathFinder: one entry per pass (nets routed, nets still in conflict, shared nodes, price, seconds)
+        self.pass_log: list[dict] = []
         self.timed_out = False
         #: set to a list to record every node A* expands, in order (for a picture of the search)
         self.trace: list[int] | None = None
@@ -445,6 +476,9 @@ class Router:
     def run(self, order: list[int], max_iterations: int | None = None,
             on_event: Callable[[str, str, int], None] | None = None, time_limit_s: float | None = None) -> None:
         """Route the nets in `order`; stop after max_iterations net routings or time_limit_s seconds."""
+        if self.strategy == "pathfinder":
+            self._run_pathfinder(order, max_iterations, on_event, time_limit_s)
+            return
         self.queue: deque[int] = deque(order)
         limit = max_iterations or 30 * max(1, len(order)) + 200
         deadline = None if time_limit_s is None else time.monotonic() + time_limit_s
@@ -471,6 +505,377 @@ class Router:
                 on_event(ev, self.names[n], self.iterations)
         for n in self.queue:
             self.failed.add(n)
+        self._join_met3()
+
+    # ------------------------------------------------------------------ PathFinder
+    # Negotiated congestion (McMurchie and Ebeling, 1995). Every net is routed in the first pass with
+    # sharing allowed; a node (or a via pad, or a met3/met4 neighbour) that other nets already use costs
+    # (step + history) x (1 + price x users). After each pass the nodes still shared get more history,
+    # the price goes up, and only the nets in conflict are ripped up and routed again, until no two nets
+    # share anything. While a net is routed, the usage arrays hold only the other nets.
+
+    def _pf_astar(self, n: int, sources: list[int], targets: set[int], margin: int | None, pres: float,
+                  hard: bool = False) -> list[int] | None:
+        """Cheapest path for net n from a source to a target, pricing what other nets use (None if none).
+
+        hard: other nets' nodes are not allowed at all (the last clean-up, when time ran out).
+        """
+        g = self.g
+        nx, ny, plane = g.nx, g.ny, g.plane
+        owner, fixed, hist, resv = g.owner, g.fixed, g.hist, g.resv
+        eb1, eb2, eb3, eb4 = g.edgebad
+        pb0, pb1 = g.padbad
+        pfix, gp1 = g.pfix, g.p1
+        occ, p2c, v2c = self.occ, self.p2c, self.v2c
+        trace = self.trace
+        tl = [g.unpack(t) for t in targets]
+        ti0, ti1 = min(t[1] for t in tl), max(t[1] for t in tl)
+        tj0, tj1 = min(t[2] for t in tl), max(t[2] for t in tl)
+        if margin is None:
+            bi0, bi1, bj0, bj1 = 0, nx - 1, 0, ny - 1
+        else:
+            sl = [g.unpack(s) for s in sources]
+            bi0 = max(0, min(ti0, min(q[1] for q in sl)) - margin)
+            bi1 = min(nx - 1, max(ti1, max(q[1] for q in sl)) + margin)
+            bj0 = max(0, min(tj0, min(q[2] for q in sl)) - margin)
+            bj1 = min(ny - 1, max(tj1, max(q[2] for q in sl)) + margin)
+        s1, s2, s3, s4 = STEP
+        c1, c2, c3 = VIA_COST
+        last_j = ny - 1
+        resv_cost = PF_RESERVED_COST
+        best: dict[int, float] = {}
+        came: dict[int, int] = {}
+        heap: list[tuple[float, float, int]] = []
+        for s in sources:
+            if owner[s] == BLOCKED or (fixed[s] and owner[s] != n):
+                continue
+            _, i, j = g.unpack(s)
+            best[s] = 0.0
+            came[s] = -1
+            di = ti0 - i if i < ti0 else (i - ti1 if i > ti1 else 0)
+            dj = tj0 - j if j < tj0 else (j - tj1 if j > tj1 else 0)
+            heapq.heappush(heap, (di * 460 + dj * 340, 0.0, s))
+        pop, push = heapq.heappop, heapq.heappush
+        while heap:
+            _f, cost, v = pop(heap)
+            if cost > best[v]:
+                continue
+            if trace is not None:
+                trace.append(v)
+            if v in targets:
+                path = [v]
+                while came[path[-1]] >= 0:
+                    path.append(came[path[-1]])
+                return path[::-1]
+            layer, rem = divmod(v, plane)
+            j, i = divmod(rem, nx)
+            # moves: (node, its layer, column, track, base cost, users of the via's pads)
+            moves: list[tuple[int, int, int, int, int, int]] = []
+            if layer == M1:
+                if i < bi1 and not eb1[rem]:
+                    moves.append((v + 1, M1, i + 1, j, s1, 0))
+                if i > bi0 and not eb1[rem - 1]:
+                    moves.append((v - 1, M1, i - 1, j, s1, 0))
+            elif layer == M2:
+                if j < bj1 and not eb2[rem]:
+                    moves.append((v + nx, M2, i, j + 1, s2, 0))
+                if j > bj0 and not eb2[rem - nx]:
+                    moves.append((v - nx, M2, i, j - 1, s2, 0))
+            elif layer == M3:
+                if i < bi1 and not eb3[rem]:
+                    moves.append((v + 1, M3, i + 1, j, s3, 0))
+                if i > bi0 and not eb3[rem - 1]:
+                    moves.append((v - 1, M3, i - 1, j, s3, 0))
+            else:
+                if j < bj1 and not eb4[rem]:
+                    moves.append((v + nx, M4, i, j + 1, s4, 0))
+                if j > bj0 and not eb4[rem - nx]:
+                    moves.append((v - nx, M4, i, j - 1, s4, 0))
+            if layer <= M2 and not pb0[rem] and not pb1[rem]:  # via1: pads on met1 and met2
+                ok, o = True, 0
+                if j > 0:
+                    kk = rem - nx
+                    if pfix[kk] and gp1[kk] != n:
+                        ok = False
+                    o += p2c[kk]
+                if j < last_j:
+                    kk = rem + nx
+                    if pfix[kk] and gp1[kk] != n:
+                        ok = False
+                    o += p2c[kk]
+                if ok:
+                    if layer == M1:
+                        moves.append((v + plane, M2, i, j, c1, o))
+                    else:
+                        moves.append((v - plane, M1, i, j, c1, o))
+            if ((layer == M2 and j % 2 == 0) or layer == M3) and not pb1[rem]:  # via2: a tall met2 pad
+                ok, o = True, 0
+                for kk in ((rem - nx,) if j > 0 else ()) + ((rem + nx,) if j < last_j else ()):
+                    w2 = plane + kk
+                    if (pfix[kk] and gp1[kk] != n) or (fixed[w2] and owner[w2] >= 0 and owner[w2] != n):
+                        ok = False
+                        break
+                    o += p2c[kk] + occ[w2]
+                if ok:
+                    if layer == M2:
+                        moves.append((v + plane, M3, i, j, c2, o))
+                    else:
+                        moves.append((v - plane, M2, i, j, c2, o))
+            if layer == M3 and i % 2 == 0:
+                moves.append((v + plane, M4, i, j, c3, 0))
+            elif layer == M4 and j % 2 == 0:
+                moves.append((v - plane, M3, i, j, c3, 0))
+            for w, lw, wi, wj, c, o in moves:
+                ow = owner[w]
+                if ow == BLOCKED or (fixed[w] and ow != n):
+                    continue
+                o += occ[w]
+                if lw == M2:  # another net's M2M3 via right above or below (its met2 pad is 0.37 um tall)
+                    k = w - plane
+                    if wj > 0:
+                        o += v2c[k - nx]
+                    if wj < last_j:
+                        o += v2c[k + nx]
+                elif lw == M3:  # 0.3 um wide and apart: a neighbour on the track is a conflict
+                    if wi > 0:
+                        o += occ[w - 1]
+                    if wi < nx - 1:
+                        o += occ[w + 1]
+                elif lw == M4:
+                    if wj > 0:
+                        o += occ[w - nx]
+                    if wj < last_j:
+                        o += occ[w + nx]
+                if o and hard:
+                    continue
+                nc = cost + (c + 460 * hist[w]) * (1 + pres * o)
+                rw = resv[w]
+                if rw >= 0 and rw != n:
+                    nc += resv_cost
+                if nc < best.get(w, 1e18):
+                    best[w] = nc
+                    came[w] = v
+                    di = ti0 - wi if wi < ti0 else (wi - ti1 if wi > ti1 else 0)
+                    dj = tj0 - wj if wj < tj0 else (wj - tj1 if wj > tj1 else 0)
+                    push(heap, (nc + di * 460 + dj * 340, nc, w))
+        return None
+
+    def _pf_commit(self, n: int, path: list[int]) -> None:
+        g = self.g
+        nx, plane = g.nx, g.plane
+        r = self.routes[n]
+        occ = self.occ
+        for v in path:
+            if v not in r.nodes:
+                r.nodes.add(v)
+                occ[v] += 1
+        for a, b in zip(path, path[1:]):
+            la, lb = a // plane, b // plane
+            if la != lb:
+                cut = max(la, lb)
+                k = a - la * plane
+                r.vias.add((k % nx, k // nx, cut))
+                if cut <= 2 and k not in r.pads2:
+                    r.pads2.add(k)
+                    self.p2c[k] += 1
+                if cut == 2 and k not in r.v2s:
+                    r.v2s.add(k)
+                    self.v2c[k] += 1
+            else:
+                r.edges.add((min(a, b), max(a, b)))
+        for v in (path[0], path[-1]):
+            for a in self.access_at.get(v, []):
+                if self.accesses[a].net == n:
+                    r.access.add(a)
+
+    def _pf_rip(self, n: int) -> None:
+        r = self.routes[n]
+        occ, p2c, v2c = self.occ, self.p2c, self.v2c
+        for v in r.nodes:
+            occ[v] -= 1
+        for k in r.pads2:
+            p2c[k] -= 1
+        for k in r.v2s:
+            v2c[k] -= 1
+        self.routes[n] = NetRoute()
+
+    def _pf_route_net(self, n: int, pres: float, margin: int, hard: bool = False) -> bool:
+        """Route net n (ripped up before) as a tree, one pin at a time; False if a pin cannot be reached."""
+        pins = [p for p in self.pins[n] if p]
+        if len(pins) < 2:
+            return True
+        g = self.g
+
+        def centre(p: list[int]) -> tuple[float, float]:
+            pts = [g.unpack(v) for v in p]
+            return sum(q[1] for q in pts) / len(pts), sum(q[2] for q in pts) / len(pts)
+
+        c0 = centre(pins[0])
+        rest = sorted(pins[1:], key=lambda p: abs(centre(p)[0] - c0[0]) * 460 + abs(centre(p)[1] - c0[1]) * 340)
+        tree: set[int] = set(pins[0])
+        first = True
+        for p in rest:
+            if not first and tree & set(p):
+                for v in tree & set(p):
+                    for a in self.access_at.get(v, []):
+                        if self.accesses[a].net == n:
+                            self.routes[n].access.add(a)
+                continue
+            path = None
+            for m in ((margin,) if hard else (margin, 3 * margin, None)):
+                path = self._pf_astar(n, p, tree, m, pres, hard)
+                if path is not None:
+                    break
+            if path is None:
+                return False
+            self._pf_commit(n, path)
+            if first:
+                tree = set(self.routes[n].nodes)
+                first = False
+            else:
+                tree |= set(path)
+        return True
+
+    def _pf_conflicts(self, nets: list[int] | None = None) -> tuple[set[int], set[int]]:
+        """Nets that share a node (or break a via-pad / met3-met4 spacing) with another net, and where."""
+        g = self.g
+        nx, plane = g.nx, g.plane
+        occ, p2c, v2c = self.occ, self.p2c, self.v2c
+        bad: set[int] = set()
+        spots: set[int] = set()
+        for n in range(len(self.routes)) if nets is None else nets:
+            r = self.routes[n]
+            nodes = r.nodes
+            if not nodes:
+                continue
+            for v in nodes:
+                if occ[v] > 1:
+                    bad.add(n)
+                    spots.add(v)
+                    continue
+                layer, k = divmod(v, plane)
+                if layer == M2:
+                    for kk in (k - nx, k + nx):
+                        if 0 <= kk < plane and v2c[kk] - (kk in r.v2s) > 0:
+                            bad.add(n)
+                            spots.update((v, plane + kk))
+                elif layer == M3:
+                    i = k % nx
+                    for w in ((v - 1,) if i > 0 else ()) + ((v + 1,) if i < nx - 1 else ()):
+                        if occ[w] - (w in nodes) > 0:
+                            bad.add(n)
+                            spots.update((v, w))
+                elif layer == M4:
+                    for w in (v - nx, v + nx):
+                        if M4 * plane <= w < (M4 + 1) * plane and occ[w] - (w in nodes) > 0:
+                            bad.add(n)
+                            spots.update((v, w))
+            for k in r.pads2:
+                for kk in (k - nx, k + nx):
+                    if 0 <= kk < plane and p2c[kk] - (kk in r.pads2) > 0:
+                        bad.add(n)
+                        spots.update((k, plane + k))
+            for k in r.v2s:
+                for kk in (k - nx, k + nx):
+                    if 0 <= kk < plane and occ[plane + kk] - ((plane + kk) in nodes) > 0:
+                        bad.add(n)
+                        spots.update((plane + k, 2 * plane + k))
+        return bad, spots
+
+    def _run_pathfinder(self, order: list[int], max_iterations: int | None,
+                        on_event: Callable[[str, str, int], None] | None, time_limit_s: float | None) -> None:
+        g = self.g
+        self.occ = [0] * len(g.owner)
+        self.p2c = [0] * g.plane
+        self.v2c = [0] * g.plane
+        limit = max_iterations or 30 * max(1, len(order)) + 200
+        start = time.monotonic()
+        # passes stop at 80 % of the limit; the clean-up (if nets are still in conflict) gets the rest
+        deadline = None if time_limit_s is None else start + 0.8 * time_limit_s
+        self.timed_out = False
+        rank = {n: k for k, n in enumerate(order)}
+        reroutes = dict.fromkeys(order, 0)
+        pres = PF_PRES_FIRST
+        todo = list(order)
+        routed: set[int] = set()
+
+        def note(ev: str, n: int) -> None:
+            self.events.append((ev, self.names[n], self.passes))
+            if on_event:
+                on_event(ev, self.names[n], self.passes)
+
+        while todo:
+            self.passes += 1
+            t0 = time.monotonic()
+            done = 0
+            for n in todo:
+                if self.iterations >= limit or (deadline is not None and time.monotonic() > deadline):
+                    self.timed_out = True
+                    break
+                if n in routed:
+                    self._pf_rip(n)
+                    reroutes[n] += 1
+                    note("ripped", n)
+                self.iterations += 1
+                done += 1
+                margin = min(PF_MARGIN_MAX, PF_MARGIN + PF_MARGIN_STEP * reroutes[n])
+                if self._pf_route_net(n, pres, margin):
+                    routed.add(n)
+                    self.failed.discard(n)
+                    note("routed" if self.passes == 1 else "rerouted", n)
+                else:
+                    self._pf_rip(n)
+                    routed.discard(n)
+                    self.failed.add(n)
+                    note("failed", n)
+            bad, spots = self._pf_conflicts()
+            self.pass_log.append({"pass": self.passes, "nets_routed": done, "nets_in_conflict": len(bad),
+                                  "shared_nodes": len(spots), "price": round(pres, 3),
+                                  "seconds": round(time.monotonic() - t0, 3)})
+            if self.timed_out or not bad:
+                break
+            hist = g.hist
+            for v in spots:
+                hist[v] += PF_HIST
+            pres *= PF_PRES_MULT
+            todo = sorted(bad, key=rank.__getitem__)
+        if self.timed_out:
+            # out of time: nets never routed fail; nets still in conflict are routed again without
+            # sharing anything, in order, and fail if they cannot be (so what is written is legal)
+            for n in order:
+                if n not in routed and n not in self.failed:
+                    self.failed.add(n)
+                    note("failed", n)
+            bad, _ = self._pf_conflicts()
+            stop = max(time.monotonic() + 2.0, start + (time_limit_s or 0.0))  # the clean-up is bounded too
+            while bad:
+                for n in sorted(bad, key=rank.__getitem__):
+                    self._pf_rip(n)
+                for n in sorted(bad, key=rank.__getitem__):
+                    if time.monotonic() < stop and self._pf_route_net(n, pres, PF_MARGIN_MAX, hard=True):
+                        note("rerouted", n)
+                    else:
+                        self._pf_rip(n)
+                        routed.discard(n)
+                        self.failed.add(n)
+                        note("failed", n)
+                bad, _ = self._pf_conflicts()
+        # the routes are legal now: write them into the grid (owner, via pads) like the rip-up router does
+        for n, r in enumerate(self.routes):
+            if n in self.failed:
+                continue
+            for v in r.nodes:
+                if g.owner[v] == FREE:
+                    g.owner[v] = n
+            for i, j, cut in r.vias:
+                k = j * g.nx + i
+                if cut == 1:
+                    if not g.pfix[k]:
+                        g.p1[k] = n
+                    g.p2[k] = n
+                elif cut == 2:
+                    g.p2[k] = n
+                    g.v2[k] = n
         self._join_met3()
 
     def _join_met3(self) -> None:
