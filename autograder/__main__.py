@@ -30,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--wall-seconds", type=float, default=600, help="wall-clock limit per submission")
     g.add_argument("--cell-timeout", type=int, default=None,
                    help="seconds one cell may run (default: the course's CELL_TIMEOUT_S)")
-    g.add_argument("--memory-mb", type=int, default=4096, help="address-space limit per sandboxed process")
+    g.add_argument("--memory-mb", type=int, default=4096,
+                   help="memory limit per sandboxed process (RLIMIT_DATA: heap and private mappings)")
+    g.add_argument("--address-space-mb", type=int, default=None,
+                   help="address-space backstop per sandboxed process (default: --memory-mb + 8192; Amaranth's"
+                        " Verilog export alone reserves 4.1 GiB)")
     g.add_argument("--cpu-seconds", type=int, default=600, help="CPU-time limit per sandboxed process")
     g.add_argument("--no-progress", action="store_true")
 
@@ -56,11 +60,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: the gradebook has no lab {args.lab!r}: grade it first", file=sys.stderr)
             return 2
         if args.csv:
-            print(f"wrote {args.csv}: {len(out['rows'])} student(s)")
+            waiting = [r.student for r in out["rows"] if r.needs_manual]
+            print(f"wrote {args.csv}: {len(out['rows'])} student(s)"
+                  + (f"; {len(waiting)} wait for manual grading (their total is empty until graded)"
+                     if waiting else ""))
         if args.feedback:
             print(f"wrote {len(out['feedback'])} feedback page(s) under build/grading/feedback/")
         if args.report:
-            print(f"wrote {args.report}: hardest test {out['report']['hardest']}")
+            print(f"wrote {args.report}: hardest test {out['report']['hardest'] or '-'}")
         return 0
     if args.command == "grade":
         from autograder.grade import GradingError, grade
@@ -70,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             summary = grade(args.lab, args.submissions, jobs=args.jobs, db_url=args.db,
                             course_root=args.course, force=args.force, wall_seconds=args.wall_seconds,
                             cell_timeout=args.cell_timeout,
-                            limits={"memory_mb": args.memory_mb, "cpu_seconds": args.cpu_seconds},
+                            limits={"memory_mb": args.memory_mb, "cpu_seconds": args.cpu_seconds,
+                                    "address_space_mb": args.address_space_mb},
                             progress=not args.no_progress)
         except (GradingError, SandboxUnavailable) as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -43,8 +43,11 @@ def configure(
     c.CourseDirectory.solution_directory = f"{work_dir}/solution"
     c.CourseDirectory.source_with_tests_directory = f"{work_dir}/source_with_tests"
     c.CourseDirectory.db_url = f"sqlite:///{work / 'gradebook.db'}"
-    # Lab folders may hold Verilog, data and pictures beside the notebook; never copy build junk.
-    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "sim_build", "*.vcd", "results.xml"]
+    # Lab folders may hold Verilog, data and pictures beside the notebook; never copy build junk. "build":
+    # running a lab notebook in place writes labs/<lab>/build/ (flow results, GDS, reports), which
+    # generate_assignment would otherwise release to every student (and autograde copy into submissions).
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "sim_build", "build", "*.vcd",
+                                "results.xml"]
     c.CourseDirectory.max_file_size = 10_000  # kB
 
     # Per-cell time budget while autograding and validating.

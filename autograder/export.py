@@ -3,8 +3,13 @@
     python -m autograder export LAB --csv grades.csv [--feedback] [--report report.html]
 
 - The CSV has one row per student: ``student_id``, one column per graded part (its grade id, points
-  earned), ``total``, ``max_score``, ``flagged``; ready for a Moodle or Canvas grade import (map
-  ``student_id`` to the LMS's ID column and ``total`` to the grade item).
+  earned), ``total``, ``max_score``, ``needs_manual``, ``points_so_far``, ``flagged``, ``submitted``; ready for
+  a Moodle or Canvas grade import (map ``student_id`` to the LMS's ID column and ``total`` to the grade item).
+  A manually graded part that still waits for a grader (nbgrader's *needs manual grade*, e.g. the capstone's
+  written answers) has an empty cell, its grade id is listed in ``needs_manual``, and the student's ``total``
+  stays empty (an LMS import skips it) until every part is graded; ``points_so_far`` always has the points
+  earned so far. Once a grader has entered the manual grades (formgrader, or
+  :func:`autograder.course.grade_manually`), a re-export shows the final totals.
 - Feedback: one HTML page per student (``build/grading/feedback/<student>/<lab>/``), without the hidden
   tests (see :mod:`autograder.feedback`).
 - The report: one self-contained HTML page with the score distribution, the failure rate of every test
@@ -32,6 +37,7 @@ class Row:
     max_score: float
     flagged: bool = False
     submitted: bool = True
+    needs_manual: list[str] = field(default_factory=list)  # parts waiting for a grader (their cells are None)
     seconds: float | None = None
     extra: dict = field(default_factory=dict)
 
@@ -70,10 +76,12 @@ def rows(lab: str, db_url: str, order: list[str] | None = None) -> tuple[list[st
             except MissingEntry:
                 out.append(Row(student.id, {p: None for p in parts}, 0.0, max_score, submitted=False))
                 continue
-            got = {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
+            grades = [g for nb in sub.notebooks for g in nb.grades]
+            got = {g.name: float(g.score) for g in grades if not g.needs_manual_grade}
+            waiting = sorted(g.name for g in grades if g.needs_manual_grade)
             flagged = any(nb.flagged for nb in sub.notebooks)
             out.append(Row(student.id, {p: got.get(p) for p in parts}, float(sub.score), float(sub.max_score),
-                           flagged))
+                           flagged, needs_manual=waiting))
         return parts, out
 
 
@@ -81,10 +89,12 @@ def write_csv(lab: str, path: Path, db_url: str, order: list[str] | None = None)
     parts, table = rows(lab, db_url, order)
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student_id", *parts, "total", "max_score", "flagged", "submitted"])
+        w.writerow(["student_id", *parts, "total", "max_score", "needs_manual", "points_so_far", "flagged",
+                    "submitted"])
         for r in table:
             w.writerow([r.student, *[("" if r.parts[p] is None else f"{r.parts[p]:g}") for p in parts],
-                        f"{r.total:g}", f"{r.max_score:g}", int(r.flagged), int(r.submitted)])
+                        "" if r.needs_manual else f"{r.total:g}", f"{r.max_score:g}", " ".join(r.needs_manual),
+                        f"{r.total:g}", int(r.flagged), int(r.submitted)])
     return table
 
 
@@ -136,14 +146,22 @@ def write_report(lab: str, path: Path, db_url: str, state_file: Path | None = No
         for nb in gb.find_assignment(lab).notebooks:
             for gc in nb.grade_cells:
                 max_points[gc.name] = float(gc.max_score)
-    fail_rate = {p: (sum(1 for r in graded if (r.parts[p] or 0) < max_points[p]) / len(graded) if graded else 0.0)
-                 for p in parts}
+    # a part waiting for a manual grade has lost nothing yet: the rate is over the students it was graded for
+    fail_rate = {}
+    for p in parts:
+        done = [r for r in graded if p not in r.needs_manual]
+        fail_rate[p] = sum(1 for r in done if (r.parts[p] or 0) < max_points[p]) / len(done) if done else 0.0
     totals = [r.total for r in graded]
+    waiting = [r for r in graded if r.needs_manual]
     mx = table[0].max_score if table else 0.0
 
     figs = []
     fig, ax = plt.subplots(figsize=(6, 3))
-    ax.hist(totals, bins=max(5, min(20, int(mx) + 1)), range=(0, mx or 1), color="#3b7dd8", edgecolor="white")
+    ax.hist([[r.total for r in graded if not r.needs_manual], [r.total for r in waiting]],
+            bins=max(5, min(20, int(mx) + 1)), range=(0, mx or 1), stacked=True, color=["#3b7dd8", "#b9c7d8"],
+            edgecolor="white", label=["final", "waiting for manual grading"])
+    if waiting:
+        ax.legend(loc="upper left", fontsize="small")
     ax.set_xlabel(f"total score (of {mx:g})")
     ax.set_ylabel("students")
     ax.set_title("Score distribution")
@@ -169,13 +187,18 @@ def write_report(lab: str, path: Path, db_url: str, state_file: Path | None = No
         figs.append(_png(fig))
         plt.close(fig)
 
-    hardest = max(parts, key=lambda p: fail_rate[p]) if parts else None
+    hardest = max(parts, key=lambda p: fail_rate[p]) if parts and max(fail_rate.values()) > 0 else None
     esc = html.escape
     rows_html = "".join(
         f"<tr><td>{esc(r.student)}</td><td>{r.total:g}</td>"
         f"<td>{'' if seconds.get(r.student) is None else f'{seconds[r.student]:.1f}'}</td>"
-        f"<td>{'review' if r.flagged else ''}</td><td>{'' if r.submitted else 'missing'}</td></tr>"
+        f"<td>{'review' if r.flagged else ''}</td><td>{'' if r.submitted else 'missing'}</td>"
+        f"<td>{esc(', '.join(r.needs_manual))}</td></tr>"
         for r in table)
+    manual_note = (
+        f"<p><b>{len(waiting)} submission(s) wait for manual grading</b> "
+        f"({esc(', '.join(sorted({p for r in waiting for p in r.needs_manual})))}): their totals are the points so"
+        " far, not final; grade them in the formgrader and export again.</p>") if waiting else ""
     body = f"""<!doctype html><html><head><meta charset="utf-8"><title>{esc(lab)} report</title>
 <style>body{{font-family:sans-serif;max-width:900px;margin:2em auto}}td,th{{padding:2px 10px;text-align:left}}
 img{{max-width:100%}}</style></head><body>
@@ -183,11 +206,14 @@ img{{max-width:100%}}</style></head><body>
 <p>{len(graded)} graded submission(s), {len(table) - len(graded)} missing; mean
 {(sum(totals) / len(totals) if totals else 0):.2f} of {mx:g}; hardest test:
 <b>{esc(hardest or '-')}</b> ({100 * fail_rate.get(hardest, 0):.0f}% lost points).</p>
+{manual_note}
 {''.join(f'<img src="{f}">' for f in figs)}
-<h2>Students</h2><table><tr><th>student</th><th>total</th><th>seconds</th><th>flag</th><th></th></tr>
+<h2>Students</h2><table><tr><th>student</th><th>total</th><th>seconds</th><th>flag</th><th></th>
+<th>waiting for a grader</th></tr>
 {rows_html}</table></body></html>"""
     Path(path).write_text(body)
-    return {"fail_rate": fail_rate, "totals": totals, "hardest": hardest, "seconds": seconds, "figures": len(figs)}
+    return {"fail_rate": fail_rate, "totals": totals, "hardest": hardest, "seconds": seconds, "figures": len(figs),
+            "needs_manual": {r.student: r.needs_manual for r in waiting}}
 
 
 def export(lab: str, csv_path: Path | None, root: Path = REPO_ROOT, db_url: str | None = None,

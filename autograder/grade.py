@@ -37,6 +37,8 @@ STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
 
 DEFAULT_LIMITS = {
     "cpu_seconds": 600,
+    # RLIMIT_DATA (private writable memory) per process; the address-space limit is 8 GiB looser, since
+    # Amaranth's Verilog export reserves 4 GiB of address space for Yosys-as-WebAssembly (autograder.sandbox)
     "memory_mb": 4096,
     "max_processes": 64,
     "max_file_mb": 256,
@@ -57,10 +59,18 @@ class Result:
     timed_out: bool = False
     seconds: float = 0.0
     error: str = ""
-    parts: dict[str, float] = field(default_factory=dict)
+    parts: dict[str, float | None] = field(default_factory=dict)  # None: waits for a manual grade
     flags: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     skipped: bool = False
+    #: manually graded parts (e.g. a written answer) that wait for a person; their points count as 0 so far
+    needs_manual: list[str] = field(default_factory=list)
+    manual_points: float = 0.0
+
+    @property
+    def final(self) -> bool:
+        """The score is final: no part waits for a manual grade."""
+        return not self.needs_manual
 
 
 @dataclass
@@ -78,12 +88,23 @@ class Summary:
         g = self.graded
         lines = [f"{self.lab}: graded {len(g)} submission(s), skipped {len(self.results) - len(g)} unchanged,"
                  f" in {self.seconds:.1f} s with {self.jobs} job(s)"]
+        every = self.results  # scores as the gradebook has them now, unchanged submissions included
+        if every:
+            mx = max(r.max_score for r in every) or 0
+            mean = sum(r.score for r in every) / len(every)
+            so_far = sum(not r.final and r.score + r.manual_points == r.max_score for r in every)
+            lines.append(f"  mean score {mean:.2f} / {mx:g}; full marks {sum(r.score == mx for r in every)}"
+                         + (f" (+{so_far} with every autograded point, waiting for manual grading)" if so_far else "")
+                         + f"; zero {sum(r.score == 0 and r.final for r in every)}")
         if g:
-            mx = max(r.max_score for r in g) or 0
-            mean = sum(r.score for r in g) / len(g)
-            lines.append(f"  mean score {mean:.2f} / {mx:g}; full marks {sum(r.score == mx for r in g)};"
-                         f" zero {sum(r.score == 0 for r in g)}")
             lines.append(f"  throughput {60 * len(g) / max(self.seconds, 1e-9):.1f} submissions/minute")
+        waiting = [r for r in self.results if not r.final]
+        if waiting:
+            parts = sorted({p for r in waiting for p in r.needs_manual})
+            lines.append(f"  waiting for manual grading: {len(waiting)} submission(s), part(s) {', '.join(parts)}:"
+                         " counted as 0 until a grader enters them (formgrader); then export again")
+            names = ", ".join(r.student for r in waiting[:10]) + (", ..." if len(waiting) > 10 else "")
+            lines.append(f"    {names}")
         bad = [r for r in g if not r.ok]
         for r in bad:
             why = "wall-clock limit" if r.timed_out else (r.error.strip().splitlines() or ["error"])[-1][:120]
@@ -136,10 +157,15 @@ def discover(submissions: Path, lab: str) -> dict[str, Path]:
     return found
 
 
-def fingerprint(folder: Path) -> str:
+#: folders of a lab that are not part of it (running the notebook in place writes build/)
+LAB_IGNORE = ("build", "__pycache__", "sim_build")
+
+
+def fingerprint(folder: Path, skip: tuple[str, ...] = ()) -> str:
     h = hashlib.sha256()
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and ".ipynb_checkpoints" not in p.parts:
+        rel = p.relative_to(folder).parts
+        if p.is_file() and ".ipynb_checkpoints" not in rel and not set(rel[:-1]) & set(skip):
             h.update(str(p.relative_to(folder)).encode() + b"\0")
             h.update(p.read_bytes())
     return h.hexdigest()
@@ -198,15 +224,24 @@ class _WorkerProcess:
                 os.killpg(self.proc.pid, 9)
 
 
-def _read_score(db_url: str, lab: str, student: str) -> tuple[float, float]:
+def gradebook_score(db_url: str, lab: str, student: str) -> dict[str, Any]:
+    """A student's score, parts and parts waiting for a manual grade, as the gradebook has them now."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(db_url) as gb:
         try:
             sub = gb.find_submission(lab, student)
-            return float(sub.score), float(sub.max_score)
         except MissingEntry:
-            return 0.0, 0.0
+            return {"score": 0.0, "max_score": 0.0, "parts": {}, "needs_manual": [], "manual_points": 0.0}
+        grades = [g for nb in sub.notebooks for g in nb.grades]
+        # nbgrader counts a manually graded answer that waits for a person as 0 points: keep it apart
+        waiting = [g for g in grades if g.needs_manual_grade]
+        return {
+            "score": float(sub.score), "max_score": float(sub.max_score),
+            "parts": {g.name: None if g.needs_manual_grade else float(g.score) for g in grades},
+            "needs_manual": sorted(g.name for g in waiting),
+            "manual_points": sum(float(g.max_score) for g in waiting),
+        }
 
 
 def sqlite_url(path: Path) -> str:
@@ -267,7 +302,7 @@ def grade(
         state_file = work / "autograder" / f"{lab}.state.json"
         state_file.parent.mkdir(parents=True, exist_ok=True)
         state = json.loads(state_file.read_text()) if state_file.exists() else {}
-        lab_hash = fingerprint(root / "labs" / lab)
+        lab_hash = fingerprint(root / "labs" / lab, skip=LAB_IGNORE)
         if state.get("_lab") != lab_hash:
             state = {"_lab": lab_hash}
         results: dict[str, Result] = {}
@@ -276,7 +311,9 @@ def grade(
             fp = fingerprint(folder)
             prev = state.get(student)
             if not force and prev and prev.get("hash") == fp:
-                results[student] = Result(**{**prev["result"], "skipped": True})
+                # unchanged: not regraded, but its score is read again (a grader may have graded manual parts)
+                known = {k: v for k, v in prev["result"].items() if k in Result.__dataclass_fields__}
+                results[student] = Result(**{**known, **gradebook_score(db_url, lab, student), "skipped": True})
             else:
                 todo.append((student, folder, fp))
 
@@ -323,8 +360,8 @@ def grade(
                         res = Result(**{k: out[k] for k in Result.__dataclass_fields__ if k in out})
                     except Exception as exc:  # noqa: BLE001 - the worker died or hung: restart it
                         wp.stop(kill=True)
-                        score, mx = _read_score(db_url, lab, student)
-                        res = Result(student, score, mx, ok=False, error=f"grading worker failed: {exc!r}")
+                        res = Result(student, ok=False, error=f"grading worker failed: {exc!r}",
+                                     **gradebook_score(db_url, lab, student))
                         wp.start()
                     record(student, fp, res)
             finally:

@@ -9,8 +9,9 @@ which, before it becomes the kernel:
 
 1. when run as root, switches to an unprivileged uid of its own (one per grading slot), so the
    kernel cannot read root-only files, and the process-count limit counts only its own processes;
-2. sets resource limits: CPU seconds, address space (memory), number of processes, file size,
-   open files, no core dumps;
+2. sets resource limits: CPU seconds, memory (private writable memory, ``RLIMIT_DATA``, and a looser
+   address-space backstop, ``RLIMIT_AS``; see :func:`address_space_mb`), number of processes, file
+   size, open files, no core dumps;
 3. execs ``bwrap`` (bubblewrap): new user, PID, network, IPC, UTS and cgroup namespaces, so there is
    no network at all (not even loopback to the host) and a fork bomb dies with its namespace; a
    filesystem made of read-only binds of only what Python needs (``/usr``, ``/etc``, the Python
@@ -42,6 +43,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 #: first uid used for sandboxes when grading as root (slot N uses BASE_UID + N)
 BASE_UID = 61000
 
+#: address space allowed beyond ``memory_mb`` (see :func:`address_space_mb`). Amaranth's Verilog export
+#: (``amaranth[builtin-yosys]``: Yosys as WebAssembly under wasmtime, in a child process) reserves
+#: 0x104000000 bytes (4 GiB + 64 MiB) of address space for the WebAssembly memory, PROT_NONE and untouched
+#: until Yosys grows into it. Under an address-space limit of 4096 MiB that reservation fails ("mmap failed
+#: to reserve 0x104000000 bytes") and every lab that exports or synthesizes an Amaranth design scores 0 on
+#: those parts (labs 07, 11, 12, measured). 8 GiB more leaves room for that reservation, the interpreter,
+#: the shared libraries and the threads' stacks and malloc arenas.
+WASM_HEADROOM_MB = 8192
+
 
 class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or namespaces are not allowed on this machine."""
@@ -55,7 +65,8 @@ class Policy:
     ipc_dir: str  # where the kernel's ZeroMQ sockets and connection file live
     uid: int | None = None  # switch to this uid first (root only)
     cpu_seconds: int = 600  # RLIMIT_CPU of every process in the sandbox
-    memory_mb: int = 4096  # RLIMIT_AS: address space of each process
+    memory_mb: int = 4096  # RLIMIT_DATA: private writable memory (heap, anonymous mmap) of each process
+    address_space_mb: int | None = None  # RLIMIT_AS backstop; None: memory_mb + WASM_HEADROOM_MB
     max_processes: int = 64  # RLIMIT_NPROC for the sandbox uid
     max_file_mb: int = 256  # RLIMIT_FSIZE: largest file it may write
     max_open_files: int = 256
@@ -158,11 +169,27 @@ def sandbox_env(policy: Policy) -> dict[str, str]:
     }
 
 
+def address_space_mb(policy: Policy) -> int:
+    """The address-space limit (MiB) of each sandboxed process.
+
+    Memory is limited by ``RLIMIT_DATA`` (``memory_mb``): since Linux 4.7 it counts every private
+    writable mapping (the heap, ``malloc``'s ``mmap`` chunks, a page made writable by ``mprotect``), so a
+    memory hog gets ``MemoryError`` at ``memory_mb``, but address space merely *reserved* (``PROT_NONE``,
+    as wasmtime does for a WebAssembly memory, or glibc for a thread's arena) costs nothing until used.
+    ``RLIMIT_DATA`` does not count shared mappings (``mmap.mmap(-1, n)`` in Python is ``MAP_SHARED``), so
+    ``RLIMIT_AS`` stays as a looser backstop: ``memory_mb`` plus :data:`WASM_HEADROOM_MB`.
+    """
+    if policy.address_space_mb:
+        return max(policy.address_space_mb, policy.memory_mb)
+    return policy.memory_mb + WASM_HEADROOM_MB
+
+
 def _set_limits(policy: Policy) -> None:
     mb = 1024 * 1024
     limits = {
         resource.RLIMIT_CPU: policy.cpu_seconds,
-        resource.RLIMIT_AS: policy.memory_mb * mb,
+        resource.RLIMIT_DATA: policy.memory_mb * mb,
+        resource.RLIMIT_AS: address_space_mb(policy) * mb,
         resource.RLIMIT_FSIZE: policy.max_file_mb * mb,
         resource.RLIMIT_NOFILE: policy.max_open_files,
         resource.RLIMIT_CORE: 0,

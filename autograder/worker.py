@@ -56,6 +56,20 @@ def kill_sandbox(uid: int | None, marker: str) -> int:
     return len(pids)
 
 
+def without_released_code(nb, released):
+    """``nb`` with every code cell that is exactly as released emptied, for the tampering scan.
+
+    Such a cell is the lecturer's code, not the student's: e.g. a lab's set-up cell without nbgrader
+    metadata (so not locked) that imports the lab's own autograder helpers (lab02-combinational's
+    ``from autograder.comb_checks import ...`` flagged every lab02 submission, the solution included).
+    """
+    given = {c.source.strip() for c in released.cells if c.cell_type == "code" and c.source.strip()}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.strip() in given:
+            cell.source = ""
+    return nb
+
+
 def _error_text(result: dict[str, Any]) -> str:
     """The useful part of a failed nbgrader run: its ERROR log lines, then the traceback's last lines."""
     log = result.get("log") or ""
@@ -195,6 +209,10 @@ class Worker:
                 nb = nbformat.read(path, as_version=4)
             except Exception:  # noqa: BLE001 - an unreadable notebook is nbgrader's problem, not a flag
                 continue
+            released = self.release_dir / path.name
+            if released.exists():
+                with contextlib.suppress(Exception):
+                    nb = without_released_code(nb, nbformat.read(released, as_version=4))
             found = scan_notebook(nb)
             findings += found
             if found:
@@ -207,15 +225,9 @@ class Worker:
         return findings
 
     def _score(self, student: str) -> dict[str, Any]:
-        from nbgrader.api import Gradebook, MissingEntry
+        from autograder.grade import gradebook_score
 
-        with Gradebook(self.db_url) as gb:
-            try:
-                sub = gb.find_submission(self.lab, student)
-            except MissingEntry:
-                return {"score": 0.0, "max_score": 0.0, "parts": {}}
-            parts = {g.name: float(g.score) for nb in sub.notebooks for g in nb.grades}
-            return {"score": float(sub.score), "max_score": float(sub.max_score), "parts": parts}
+        return gradebook_score(self.db_url, self.lab, student)
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ FIXTURES = HERE / "fixtures"
 LAB = "labx-sandbox"
 HOSTILE = sorted((FIXTURES / "hostile").glob("*.py"))
 PORT = 47777
+BATCH_MEMORY_MB = 2048
 PWNED = [Path("/tmp/chiplab-pwned"), Path("/work/chiplab-pwned"), Path("/root/chiplab-pwned"),
          Path("/chiplab-pwned"), Path("/usr/chiplab-pwned")]
 
@@ -85,7 +86,7 @@ def batch(tmp_path_factory):
     listener = _Listener()
     try:
         summary = grade(LAB, subs, jobs=2, course_root=root, cell_timeout=8, wall_seconds=150, progress=False,
-                        limits={"memory_mb": 2048})
+                        limits={"memory_mb": BATCH_MEMORY_MB})
     finally:
         listener.stop.set()
     print(summary.text())
@@ -173,6 +174,20 @@ def test_no_sandbox_process_survives(batch):
             if BASE_UID <= uid < BASE_UID + 64:
                 left.append(entry)
     assert not left, f"sandbox processes still running: {left}"
+
+
+def test_memory_limits_stop_hogs(batch):
+    """RLIMIT_DATA stops memory really written to; the address-space backstop stops shared mappings, which
+    RLIMIT_DATA does not count (mmap.mmap(-1, n) is MAP_SHARED)."""
+    import re
+
+    from autograder.sandbox import Policy, address_space_mb
+
+    res = batch["results"]
+    assert res["memory-hog-touched"].score == 4 and res["memory-bomb"].score == 4
+    mapped = re.search(r"shared memory mapped: (\d+) GiB", _outputs(batch, "shared-memory-creep"))
+    assert mapped, "the shared-memory submission printed nothing"
+    assert int(mapped.group(1)) <= address_space_mb(Policy("", "", memory_mb=BATCH_MEMORY_MB)) // 1024
 
 
 def test_tampering_is_flagged(batch):
@@ -305,3 +320,84 @@ def test_tools_work_inside_the_sandbox(tmp_path):
     r = subprocess.run([sys.executable, "-m", "autograder.sandbox", "--policy", policy.to_json(), "--",
                         sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "iverilog 0  /tmp" in r.stdout, r.stdout + r.stderr
+
+
+def _run_in_sandbox(tmp_path: Path, code: str, **limits) -> subprocess.CompletedProcess:
+    """``python -c code`` in the grading sandbox, with the bulk grader's default limits (or ``limits``)."""
+    from autograder.grade import DEFAULT_LIMITS
+    from autograder.sandbox import Policy
+
+    box = tmp_path / "box"
+    (box / "work").mkdir(parents=True)
+    (box / "ipc").mkdir()
+    os.chmod(tmp_path, 0o711)
+    os.chmod(box, 0o711)
+    policy = Policy(workdir=str(box / "work"), ipc_dir=str(box / "ipc"),
+                    uid=BASE_UID + 41 if os.geteuid() == 0 else None, **{**DEFAULT_LIMITS, **limits})
+    return subprocess.run([sys.executable, "-m", "autograder.sandbox", "--policy", policy.to_json(), "--",
+                           sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+
+
+EXPORT = """
+from amaranth import Module, Signal
+from amaranth.back import verilog
+m = Module()
+a, y = Signal(8), Signal(8)
+m.d.sync += y.eq(a + 1)
+print('exported', 'module top' in verilog.convert(m, ports=[a, y], name='top'))
+"""
+
+
+def test_amaranth_verilog_export_in_the_sandbox(tmp_path):
+    """Amaranth's Verilog export (Yosys as WebAssembly under wasmtime, which reserves 4 GiB + 64 MiB of
+    address space) works in the sandbox with the default limits: labs 07, 11 and 12 depend on it."""
+    r = _run_in_sandbox(tmp_path, EXPORT)
+    assert "exported True" in r.stdout, r.stdout + r.stderr[-3000:]
+
+
+def test_an_address_space_limit_alone_breaks_the_export(tmp_path):
+    """Why memory is limited by RLIMIT_DATA: the old limit (4096 MiB of address space) breaks the export."""
+    r = _run_in_sandbox(tmp_path, EXPORT, address_space_mb=4096)
+    assert "exported True" not in r.stdout
+    assert "mmap failed to reserve" in r.stderr, r.stderr[-3000:]
+
+
+def test_build_folder_is_never_released(tmp_path):
+    """Running a lab notebook in place writes labs/<lab>/build/: generate_assignment must not release it."""
+    from traitlets.config import Config
+
+    from autograder.config import configure
+
+    assert "build" in configure(Config(), tmp_path / "c").CourseDirectory.ignore
+    root = course.make_course(tmp_path / "course", [LAB], labs_dir=FIXTURES / "labs")
+    junk = root / "labs" / LAB / "build" / "flow"
+    junk.mkdir(parents=True)
+    (junk / "top.gds").write_bytes(b"GDS")
+    course.nbgrader(root, "generate_assignment", LAB, "--force")
+    release = course.release_path(root, LAB).parent
+    assert (release / "data.txt").exists(), "the lab's data file was not released"
+    assert not (release / "build").exists(), f"released the build folder: {sorted(release.rglob('*'))}"
+
+
+def test_released_code_is_not_flagged():
+    """A cell exactly as released is the lecturer's code: lab02's set-up cell (no nbgrader metadata, so not
+    locked) imports autograder.comb_checks, which flagged every lab02 submission. A student's own import
+    of a grading module still flags."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from autograder.integrity import scan_notebook
+    from autograder.worker import without_released_code
+
+    setup = "import warnings\n\nfrom autograder.comb_checks import check_sop, ports\n"
+    released = new_notebook(cells=[new_code_cell(setup), new_code_cell("# YOUR CODE HERE")])
+
+    def student(answer: str):
+        return new_notebook(cells=[new_code_cell(setup), new_code_cell(answer)])
+
+    assert scan_notebook(student("x = 1")), "the scan no longer sees the set-up cell's import"
+    assert scan_notebook(without_released_code(student("x = 1"), released)) == []
+    found = [str(f) for f in scan_notebook(without_released_code(student("import builtins"), released))]
+    assert len(found) == 1 and found[0].endswith("line 1: imports builtins"), found
+    changed = student("x = 1")
+    changed.cells[0].source = setup + "import autograder.checks\n"  # an edited set-up cell is the student's
+    assert scan_notebook(without_released_code(changed, released))
