@@ -93,6 +93,8 @@ def build(out: Path, execute: bool = True) -> Path:
         for lab, released in sorted(student_versions(Path(tmp)).items()):
             _copy_folder(released, src / "labs" / lab)
             lab_entries.append(f"labs/{lab}/{lab}")
+            # pages released with the lab (e.g. the capstone's RUBRIC.md) go under it in the navigation
+            lab_entries += [f"labs/{lab}/{md.stem}" for md in sorted(released.glob("*.md"))]
 
     readme = (ROOT / "README.md").read_text()
     intro = readme.split("## What it is", 1)[-1].split("\n## ", 1)[0].strip()

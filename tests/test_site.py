@@ -30,6 +30,8 @@ def test_every_module_and_lab_has_a_page(site: Path) -> None:
         assert (site / "course" / nb.parent.name / f"{nb.stem}.html").exists(), nb
     for lab in course.labs():
         assert (site / "labs" / lab / f"{lab}.html").exists(), lab
+        for md in sorted((ROOT / "labs" / lab).glob("*.md")):  # released pages, e.g. the capstone's rubric
+            assert (site / "labs" / lab / f"{md.stem}.html").exists(), md
     index = (site / "index.html").read_text()
     for nb in sorted((ROOT / "course").glob("*/*.ipynb")):
         assert f"course/{nb.parent.name}/{nb.stem}.html" in index, f"{nb.stem} missing from the navigation"
