@@ -14,6 +14,9 @@ multiply-accumulate, ~440 cells), or given as paths to .v files. Example::
 
     .venv/bin/python bench/bench_flow.py --compare --designs counter4 adder8 seqdet counter16
     .venv/bin/python bench/bench_flow.py --compare --designs mac8 --route-time 120
+    .venv/bin/python bench/bench_flow.py --compare --designs mac8 --utilization 0.3 --density-weight 1 --strategies pathfinder
+
+``--density-weight`` turns on the placer's bin-density penalty (``run_pnr(density_weight=...)``).
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ def source(name: str) -> Path:
     raise SystemExit(f"no design {name!r} in {DESIGNS} or {BENCH_DESIGNS}")
 
 
-def compare(designs: list[str], utilization: float, route_time_s: float, seed: int) -> None:
+def compare(designs: list[str], utilization: float, route_time_s: float, seed: int,
+            density_weight: float = 0.0, strategies: tuple[str, ...] = ("ripup", "pathfinder")) -> None:
     from chiplab import synth  # noqa: PLC0415
     from chiplab.pnr import check_def, run_pnr  # noqa: PLC0415
 
@@ -55,9 +59,10 @@ def compare(designs: list[str], utilization: float, route_time_s: float, seed: i
             top = src.stem
             sres = synth.synthesize([str(src)], top=top, out_dir=Path(tmp) / top)
             base = None
-            for strategy in ("ripup", "pathfinder"):
+            for strategy in strategies:
                 res = run_pnr(sres.netlist, Path(tmp) / f"{top}_{strategy}", top=top, utilization=utilization,
-                              seed=seed, strict=False, route_time_s=route_time_s, strategy=strategy)
+                              seed=seed, strict=False, route_time_s=route_time_s, strategy=strategy,
+                              density_weight=density_weight)
                 chk = check_def(res.def_path)
                 t = res.stage_seconds["route"]
                 base = t if base is None else base
@@ -75,9 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--compare", action="store_true", help="P&R only, ripup vs pathfinder router")
     ap.add_argument("--route-time", type=float, default=120.0, help="router time limit per run (--compare)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--density-weight", type=float, default=0.0,
+                    help="placer's bin-density penalty (--compare; 0 = wirelength only, the default)")
+    ap.add_argument("--strategies", nargs="+", default=["ripup", "pathfinder"], help="routers to run (--compare)")
     args = ap.parse_args(argv)
     if args.compare:
-        compare(args.designs, args.utilization, args.route_time, args.seed)
+        compare(args.designs, args.utilization, args.route_time, args.seed, args.density_weight,
+                tuple(args.strategies))
         return 0
     rows = []
     with tempfile.TemporaryDirectory(prefix="chiplab_bench_") as tmp:

@@ -9,7 +9,7 @@ import pytest
 
 from chiplab import pdk
 from chiplab.errors import FlowError
-from chiplab.pnr import check_def, make_floorplan, place, read_yosys_json, run_pnr
+from chiplab.pnr import check_def, density_map, make_floorplan, place, read_yosys_json, run_pnr
 from chiplab.pnr.floorplan import tap_distance_um
 from chiplab.pnr.lefdef import ROW_H, SITE_W, XOFF, XPITCH, YOFF, YPITCH, macro
 from chiplab.pnr.route import FREE, M1, M2, Grid, Router
@@ -77,6 +77,29 @@ def test_placement_is_legal_and_improves(netlists: dict[str, dict]) -> None:
     costs = [h["cost_um"] for h in pl.history]
     assert len(costs) > 5
     assert costs[-1] < 0.6 * costs[0], costs  # annealing shortens the wires a lot
+
+
+def test_density_term_spreads_the_cells_and_is_off_by_default(netlists: dict[str, dict]) -> None:
+    """density_weight > 0 lowers the fullest bin; the default (0) is the wirelength-only placement."""
+    nl = read_yosys_json(netlists["adder8"], "adder8")
+    pls = {}
+    for dw in (0.0, 3.0):
+        fp = make_floorplan(nl, utilization=0.5)
+        pls[dw] = place(nl, fp, seed=3, density_weight=dw)
+        used = {(r, s) for r, s in fp.taps}
+        for inst, r, s in zip(nl.instances, pls[dw].rows, pls[dw].sites):
+            cells = {(r, q) for q in range(s, s + macro(inst.cell).sites)}
+            assert not cells & used and s + macro(inst.cell).sites <= fp.nsites
+            used |= cells
+    fp = make_floorplan(nl, utilization=0.5)
+    again = place(nl, fp, seed=3)
+    assert (again.rows, again.sites) == (pls[0.0].rows, pls[0.0].sites)  # deterministic, no density term
+    peak = {dw: max(max(row) for row in density_map(nl, fp, pl)) for dw, pl in pls.items()}
+    assert peak[3.0] < peak[0.0] - 0.1, peak
+    with pytest.raises(FlowError, match=r"\[place\] density_weight"):
+        place(nl, fp, density_weight=-1.0)
+    with pytest.raises(FlowError, match=r"\[place\] density_target"):
+        place(nl, fp, density_weight=1.0, density_target=1.5)
 
 
 def test_pin_access_off_grid() -> None:
@@ -218,6 +241,26 @@ def test_pathfinder_negotiates_two_nets_apart() -> None:
     assert router.pass_log[0]["nets_in_conflict"] == 2 and router.pass_log[-1]["nets_in_conflict"] == 0
     assert not router.routes[0].nodes & router.routes[1].nodes
     assert {e for e, _n, _p in router.events} >= {"routed", "ripped", "rerouted"}
+
+
+def test_pathfinder_escape_step_routes_the_last_nets_without_sharing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Escape step allowed from pass 1: net a is routed without sharing; b's pins lie on a's straight path,
+    so b cannot be and falls back to a shared route (not a failure); pass 2 then pulls them apart."""
+    from chiplab.pnr import route
+
+    monkeypatch.setattr(route, "PF_ESCAPE_PASS", 1)
+    grid = Grid(14, 5)
+    for v in range(2 * grid.plane, len(grid.owner)):
+        grid.owner[v] = -2
+    a0, a1 = grid.nid(M1, 1, 2), grid.nid(M1, 12, 2)
+    b0, b1 = grid.nid(M1, 3, 2), grid.nid(M1, 10, 2)
+    router = Router(grid, ["a", "b"], [[[a0], [a1]], [[b0], [b1]]], [], {}, strategy="pathfinder")
+    router.run([0, 1])
+    assert not router.failed and router.passes == 2
+    first, last = router.pass_log
+    assert first["routed_without_sharing"] == 1 and first["nets_in_conflict"] == 2, first
+    assert last["nets_in_conflict"] == 0
+    assert not router.routes[0].nodes & router.routes[1].nodes
 
 
 @pytest.mark.slow

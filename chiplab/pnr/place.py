@@ -6,6 +6,14 @@ cell of the same width, which swaps places). The cost is the total half-perimete
 of the nets, measured at the pins. A worse move is still accepted with probability exp(-delta / T);
 T falls stage by stage and the window shrinks as fewer moves are accepted (as in TimberWolf).
 ``history`` keeps one entry per temperature stage, so a notebook can plot the cost going down.
+
+Optional density term (``density_weight`` > 0; off by default, so the default placement is unchanged):
+the core is cut into bins of ``bin_rows`` rows x ``bin_sites`` sites; each bin may hold
+``density_target`` x its free sites of cell area, and every site above that costs
+``density_weight`` x one row height of wirelength (linear in the overflow). Without it the annealer
+pulls the cells into a dense blob in the core's centre, which the router cannot get through on
+designs of a few hundred cells (docs/pnr.md). The bins a move touches are updated incrementally;
+``history``'s cost then includes the penalty.
 """
 
 from __future__ import annotations
@@ -44,7 +52,8 @@ def pin_offset(m: Macro, pin: str) -> tuple[int, int]:
 class Annealer:
     """Simulated-annealing placer over a floorplan; ``run`` returns the Placement."""
 
-    def __init__(self, netlist: Netlist, fp: Floorplan, seed: int = 1) -> None:
+    def __init__(self, netlist: Netlist, fp: Floorplan, seed: int = 1, density_weight: float = 0.0,
+                 density_target: float | None = None, bin_rows: int = 2, bin_sites: int = 20) -> None:
         self.nl, self.fp = netlist, fp
         self.rng = random.Random(seed)
         self.macros = [macro(i.cell) for i in netlist.instances]
@@ -74,6 +83,68 @@ class Annealer:
         self.row = [0] * len(self.macros)
         self.site = [0] * len(self.macros)
         self.history: list[dict] = []
+        self.dw = float(density_weight)
+        if self.dw < 0:
+            from chiplab.errors import FlowError  # noqa: PLC0415
+
+            raise FlowError("place", f"density_weight must be >= 0 (got {density_weight})",
+                            hint="use 0 (wirelength only) or a positive weight such as 1")
+        if self.dw > 0:
+            self._init_bins(density_target, max(1, bin_rows), max(1, bin_sites))
+
+    # ---- density bins (only with density_weight > 0)
+    def _init_bins(self, target: float | None, br: int, bs: int) -> None:
+        fp = self.fp
+        self.br, self.bs = br, bs
+        self.nbr, self.nbs = -(-fp.nrows // br), -(-fp.nsites // bs)
+        free = [[0] * self.nbs for _ in range(self.nbr)]
+        for r in range(fp.nrows):
+            for s in range(fp.nsites):
+                if self.occ[r][s] != TAP:
+                    free[r // br][s // bs] += 1
+        total = sum(map(sum, free))
+        util = sum(self.width) / total if total else 1.0
+        if target is None:  # a little above the core's average, so the spread stays compact
+            target = min(1.0, util * 1.1 + 0.05)
+        elif not 0 < target <= 1:
+            from chiplab.errors import FlowError  # noqa: PLC0415
+
+            raise FlowError("place", f"density_target must be in (0, 1] (got {target})",
+                            hint=f"leave it None (here {min(1.0, util * 1.1 + 0.05):.2f}) or give a fraction such as 0.6")
+        self.density_target = target
+        self.bincap = [[target * f for f in row] for row in free]
+        self.binuse = [[0] * self.nbs for _ in range(self.nbr)]
+        self.pen_unit = self.dw * ROW_H  # cost (DBU) of one site of overflow
+
+    def _bin_add(self, c: int, sign: int) -> None:
+        """Add (sign 1) or remove (-1) cell c's sites to the bins it covers at its current spot."""
+        use = self.binuse[self.row[c] // self.br]
+        s0, s1, bs = self.site[c], self.site[c] + self.width[c], self.bs
+        b = s0 // bs
+        while s0 < s1:
+            e = min(s1, (b + 1) * bs)
+            use[b] += sign * (e - s0)
+            s0, b = e, b + 1
+
+    def _bins_of(self, c: int) -> list[tuple[int, int]]:
+        r = self.row[c] // self.br
+        return [(r, b) for b in range(self.site[c] // self.bs, (self.site[c] + self.width[c] - 1) // self.bs + 1)]
+
+    def _overflow(self, bins: set[tuple[int, int]]) -> float:
+        use, cap = self.binuse, self.bincap
+        return sum(max(0.0, use[r][b] - cap[r][b]) for r, b in bins)
+
+    def density_cost(self) -> float:
+        """The density penalty of the current placement (DBU; 0 when off)."""
+        if self.dw <= 0:
+            return 0.0
+        return self.pen_unit * sum(max(0.0, u - c) for ur, cr in zip(self.binuse, self.bincap)
+                                   for u, c in zip(ur, cr))
+
+    def bin_usage(self) -> list[list[float]]:
+        """Cell sites / free sites per bin (rows of bins from the bottom); needs density_weight > 0."""
+        t = self.density_target
+        return [[u / (c / t) if c else 0.0 for u, c in zip(ur, cr)] for ur, cr in zip(self.binuse, self.bincap)]
 
     def _update_fixed(self) -> None:
         for k, n in enumerate(self.net_names):
@@ -161,6 +232,14 @@ class Annealer:
                 return False, 0
         nets = self.cellnets[c] if d < 0 else list(set(self.cellnets[c]) | set(self.cellnets[d]))
         before = sum(self.cost[k] for k in nets)
+        if self.dw > 0:
+            bins = set(self._bins_of(c))
+            if d >= 0:
+                bins |= set(self._bins_of(d))
+            ov0 = self._overflow(bins)
+            self._bin_add(c, -1)
+            if d >= 0:
+                self._bin_add(d, -1)
         self._lift(c)
         if d >= 0:
             self._lift(d)
@@ -168,15 +247,30 @@ class Annealer:
         self._put(c, r1, s1)
         after_k = [self.hpwl(k) for k in nets]
         delta = sum(after_k) - before
+        if self.dw > 0:
+            self._bin_add(c, 1)
+            bins |= set(self._bins_of(c))
+            if d >= 0:
+                self._bin_add(d, 1)
+                bins |= set(self._bins_of(d))
+            delta += (self._overflow(bins) - ov0) * self.pen_unit
         if delta <= 0 or (temp > 0 and rng.random() < math.exp(-delta / temp)):
             for k, v in zip(nets, after_k):
                 self.cost[k] = v
             return True, delta
+        if self.dw > 0:
+            self._bin_add(c, -1)
+            if d >= 0:
+                self._bin_add(d, -1)
         self._lift(c)
         if d >= 0:
             self._lift(d)
             self._put(d, r1, s1)
         self._put(c, r0, s0)
+        if self.dw > 0:
+            self._bin_add(c, 1)
+            if d >= 0:
+                self._bin_add(d, 1)
         return False, 0
 
     def anneal(self, effort: float = 1.0, t_start: float | None = None, max_stages: int = 80,
@@ -185,6 +279,10 @@ class Annealer:
         self.cost = [self.hpwl(k) for k in range(len(self.net_names))]
         if n < 2:
             return
+        if self.dw > 0:
+            self.binuse = [[0] * self.nbs for _ in range(self.nbr)]
+            for c in range(n):
+                self._bin_add(c, 1)
         moves = max(100, int(12 * n * effort))
         wr, ws = self.fp.nrows, self.fp.nsites
         if t_start is None:  # the average uphill step of random moves, so most moves pass at first
@@ -196,7 +294,7 @@ class Annealer:
                     ups.append(d)
             t_start = 2.0 * (sum(ups) / len(ups)) if ups else 1000.0
         temp = t_start
-        cost = sum(self.cost)
+        cost = sum(self.cost) + self.density_cost()
         stage0 = len(self.history)
         for stage in range(max_stages):
             acc = 0
@@ -257,9 +355,32 @@ class Annealer:
 
 
 def place(netlist: Netlist, fp: Floorplan, seed: int = 1, effort: float = 1.0,
-          on_stage: Callable[[dict], None] | None = None) -> Placement:
-    """Place the netlist's cells in the floorplan's rows (legal by construction); may move I/O pins."""
-    return Annealer(netlist, fp, seed).run(effort, on_stage)
+          on_stage: Callable[[dict], None] | None = None, density_weight: float = 0.0,
+          density_target: float | None = None) -> Placement:
+    """Place the netlist's cells in the floorplan's rows (legal by construction); may move I/O pins.
+
+    density_weight > 0 adds the bin density penalty (module docstring); 0 (the default) is wirelength only.
+    density_target: allowed cell area per bin's free area (default: a little above the core's average).
+    """
+    return Annealer(netlist, fp, seed, density_weight=density_weight, density_target=density_target).run(
+        effort, on_stage)
+
+
+def density_map(netlist: Netlist, fp: Floorplan, pl: Placement, bin_rows: int = 2,
+                bin_sites: int = 20) -> list[list[float]]:
+    """Cell sites / free (non-tap) sites per bin of bin_rows x bin_sites, bins rows from the bottom."""
+    nbr, nbs = -(-fp.nrows // bin_rows), -(-fp.nsites // bin_sites)
+    free = [[0] * nbs for _ in range(nbr)]
+    use = [[0] * nbs for _ in range(nbr)]
+    taps = set(fp.taps)
+    for r in range(fp.nrows):
+        for s in range(fp.nsites):
+            if (r, s) not in taps:
+                free[r // bin_rows][s // bin_sites] += 1
+    for inst, r, s in zip(netlist.instances, pl.rows, pl.sites):
+        for q in range(s, s + macro(inst.cell).sites):
+            use[r // bin_rows][q // bin_sites] += 1
+    return [[u / f if f else 0.0 for u, f in zip(ur, fr)] for ur, fr in zip(use, free)]
 
 
 FILLERS = [("decap_12", 12), ("decap_8", 8), ("decap_6", 6), ("decap_4", 4), ("decap_3", 3),
