@@ -101,11 +101,17 @@ def run_flow(
     progress: bool = True,
     render: bool = True,
     on_stage: Callable[[str, float | None], None] | None = None,
+    strategy: str = "ripup",
+    density_weight: float = 0.0,
+    route_time_s: float = 120.0,
 ) -> FlowResult:
     """Take Verilog sources of module ``top`` to a checked sky130 GDS in ``out_dir``.
 
     Stages: synth -> floorplan -> place -> route (DEF) -> gds -> drc -> connectivity -> sta. ``clock_ns``
     is the clock period for timing; ``utilization``/``aspect_ratio``/``core_size_um`` size the core.
+    ``strategy`` picks the router ("ripup" or "pathfinder"), ``density_weight`` > 0 makes the placer spread
+    cells evenly, ``route_time_s`` bounds routing (docs/pnr.md: a few hundred cells route with
+    utilization=0.3, density_weight=1, strategy="pathfinder").
     Raises FlowError('<stage>', ...) when the design cannot go on (bad RTL, too large, unroutable).
     """
     if isinstance(sources, (str, os.PathLike)):
@@ -151,7 +157,8 @@ def run_flow(
         stage_done(name, seconds, extra)
 
     pres = pnr.run_pnr(sres.netlist, out, top=top, utilization=utilization, aspect_ratio=aspect_ratio,
-                       core_size_um=core_size_um, seed=seed, on_stage=pnr_stage)
+                       core_size_um=core_size_um, seed=seed, on_stage=pnr_stage, strategy=strategy,
+                       density_weight=density_weight, route_time_s=route_time_s)
     res.pnr = pres
     res.def_path = pres.def_path
     report: dict[str, Any] = {
@@ -283,11 +290,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--utilization", type=float, default=0.5, help="target core utilization (default 0.5)")
     ap.add_argument("--aspect-ratio", type=float, default=1.0, help="core height / width (default 1)")
     ap.add_argument("--seed", type=int, default=1, help="placement random seed")
+    ap.add_argument("--strategy", choices=("ripup", "pathfinder"), default="ripup", help="router (default ripup)")
+    ap.add_argument("--density-weight", type=float, default=0.0,
+                    help="placer density term; > 0 spreads cells evenly (default 0: wirelength only)")
+    ap.add_argument("--route-time", type=float, default=120.0, help="routing time limit in seconds (default 120)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines")
     args = ap.parse_args(argv)
     try:
         res = run_flow(args.sources, args.top, args.clock_ns, args.out, utilization=args.utilization,
-                       aspect_ratio=args.aspect_ratio, seed=args.seed, progress=not args.quiet)
+                       aspect_ratio=args.aspect_ratio, seed=args.seed, progress=not args.quiet,
+                       strategy=args.strategy, density_weight=args.density_weight,
+                       route_time_s=args.route_time)
     except ChipLabError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
