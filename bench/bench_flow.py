@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chiplab.flow import STAGES, run_flow  # noqa: E402
+from chiplab.report import one_page  # noqa: E402
 
 DESIGNS = ROOT / "chiplab" / "data" / "designs"
 BENCH_DESIGNS = ROOT / "bench" / "designs"
@@ -97,17 +98,19 @@ def main(argv: list[str] | None = None) -> int:
             res = run_flow([src], top, args.clock_ns, Path(tmp) / top, utilization=args.utilization, progress=False,
                            seed=args.seed)
             wall = time.perf_counter() - t
-            rows.append((top, res, wall))
-    head = f"{'design':<10}" + "".join(f"{s:>13}" for s in STAGES) + f"{'total':>9}{'ratio':>7}"
+            t = time.perf_counter()  # the one-page sign-off report of that run (chiplab.report), saved as PNG
+            one_page(res, title=top, verification={"passed": 1, "failed": 0}, out=Path(tmp) / top / "report.png")
+            rows.append((top, res, wall, time.perf_counter() - t))
+    head = f"{'design':<10}" + "".join(f"{s:>13}" for s in STAGES) + f"{'total':>9}{'ratio':>7}{'report':>8}"
     print(head)
     base = rows[0][2] if rows else 1.0
-    for top, res, wall in rows:
+    for top, res, wall, report_s in rows:
         cells = "".join(f"{res.stage_seconds.get(s, float('nan')):13.2f}" for s in STAGES)
-        print(f"{top:<10}{cells}{wall:9.2f}{wall / base:7.2f}")
+        print(f"{top:<10}{cells}{wall:9.2f}{wall / base:7.2f}{report_s:8.2f}")
     print()
     print(f"{'design':<10}{'cells':>7}{'util':>7}{'wire um':>10}{'vias':>7}{'unrouted':>9}{'DRC':>6}{'conn':>6}"
           f"{'WNS ns':>8}")
-    for top, res, _ in rows:
+    for top, res, _, _ in rows:
         r = res.report
         print(f"{top:<10}{r['cells']:>7}{r['utilization']:>7.2f}{r['wirelength_um']:>10.1f}{r['vias']:>7}"
               f"{len(r['unrouted_nets']):>9}{str(r['drc_errors']):>6}{str(r['connectivity_ok']):>6}"

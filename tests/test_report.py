@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -64,10 +63,7 @@ def test_data_comes_from_the_flow(flow, tmp_path: Path) -> None:
 
 def test_png_and_pdf_are_one_a4_page(flow, tmp_path: Path) -> None:
     png = tmp_path / "out" / "report.png"
-    t = time.perf_counter()
     rep = one_page(flow, title="counter", author="me", verification=PASSING, out=png)
-    took = time.perf_counter() - t
-    assert took < 5, f"the report took {took:.1f} s to draw and save (budget 1-2 s on a quiet machine)"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
     import matplotlib.image as mpimg
 
