@@ -232,6 +232,54 @@ def _student_answer(hub: Hub, student: str, wrong: str | None) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.nbgrader
+def _run_code_over_websocket(hub: Hub, user: str, code: str) -> str:
+    """What a notebook does: start a kernel (REST), send an execute_request over the kernel's websocket
+    (both through the hub's proxy, with the user's token), and return what the cell printed."""
+    import asyncio
+    import json
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    kernel = _ok(hub.as_user(user, "POST", "/api/kernels", json={"name": "python3"}), "start a kernel")
+    url = f"{hub.url.replace('http', 'ws', 1)}/user/{user}/api/kernels/{kernel['id']}/channels"
+    msg_id = uuid.uuid4().hex
+    request = {"header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex,
+                          "msg_type": "execute_request", "version": "5.3"},
+               "parent_header": {}, "metadata": {}, "channel": "shell",
+               "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                           "allow_stdin": False, "stop_on_error": True}}
+
+    async def talk() -> str:
+        ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {hub.tokens[user]}"},
+                                                 request_timeout=60))
+        await ws.write_message(json.dumps(request))
+        printed, status, idle = [], None, False
+        while status is None or not idle:  # the reply (shell) and the output (iopub) come in any order
+            raw = await asyncio.wait_for(ws.read_message(), 60)
+            assert raw is not None, "the kernel's websocket closed"
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                printed.append("\n".join(msg["content"]["traceback"]))
+            elif msg["msg_type"] == "execute_reply":
+                status = msg["content"]["status"]
+            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                idle = True
+        ws.close()
+        assert status == "ok", "".join(printed)
+        return "".join(printed)
+
+    try:
+        return asyncio.run(talk())
+    finally:
+        hub.as_user(user, "DELETE", f"/api/kernels/{kernel['id']}")
+
+
 def test_course_on_a_real_hub(hub: Hub):
     timings: dict[str, float] = {}
     t = time.monotonic()
@@ -275,6 +323,11 @@ def test_course_on_a_real_hub(hub: Hub):
     assert hub_as(RIGHT, f"/users/{WRONG_STUDENT}").status_code in (403, 404)
     assert hub_as(INSTRUCTOR, f"/users/{WRONG_STUDENT}").status_code == 200
     t = _phase(timings, "roles checked", t)
+
+    # ---- a student runs a cell: a kernel over a websocket through the proxy, with the course package ---
+    out = _run_code_over_websocket(hub, RIGHT, "from chiplab.logic import parse\nprint(parse('a & ~b'))")
+    assert "a" in out and "b" in out, out
+    t = _phase(timings, "a student's kernel ran a cell over the websocket", t)
 
     # ---- instructor: generate and release ----------------------------------------------------------
     assignments = _ok(hub.as_user(INSTRUCTOR, "GET", "/formgrader/api/assignments"), "formgrader assignments")
