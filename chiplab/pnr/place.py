@@ -237,41 +237,35 @@ class Annealer:
             if d >= 0:
                 bins |= set(self._bins_of(d))
             ov0 = self._overflow(bins)
-            self._bin_add(c, -1)
-            if d >= 0:
-                self._bin_add(d, -1)
-        self._lift(c)
-        if d >= 0:
-            self._lift(d)
-            self._put(d, r0, s0)
-        self._put(c, r1, s1)
+        self._relocate(c, r1, s1, d, r0, s0)
         after_k = [self.hpwl(k) for k in nets]
         delta = sum(after_k) - before
         if self.dw > 0:
-            self._bin_add(c, 1)
             bins |= set(self._bins_of(c))
             if d >= 0:
-                self._bin_add(d, 1)
                 bins |= set(self._bins_of(d))
             delta += (self._overflow(bins) - ov0) * self.pen_unit
         if delta <= 0 or (temp > 0 and rng.random() < math.exp(-delta / temp)):
             for k, v in zip(nets, after_k):
                 self.cost[k] = v
             return True, delta
-        if self.dw > 0:
-            self._bin_add(c, -1)
-            if d >= 0:
-                self._bin_add(d, -1)
-        self._lift(c)
-        if d >= 0:
-            self._lift(d)
-            self._put(d, r1, s1)
-        self._put(c, r0, s0)
-        if self.dw > 0:
-            self._bin_add(c, 1)
-            if d >= 0:
-                self._bin_add(d, 1)
+        self._relocate(c, r0, s0, d, r1, s1)  # undo
         return False, 0
+
+    def _relocate(self, c: int, rc: int, sc: int, d: int, rd: int, sd: int) -> None:
+        """Put cell c at (row rc, site sc) and, when d >= 0, cell d at (rd, sd); the density bins follow."""
+        movers = (c,) if d < 0 else (c, d)
+        if self.dw > 0:
+            for x in movers:
+                self._bin_add(x, -1)
+        for x in movers:
+            self._lift(x)
+        if d >= 0:
+            self._put(d, rd, sd)
+        self._put(c, rc, sc)
+        if self.dw > 0:
+            for x in movers:
+                self._bin_add(x, 1)
 
     def anneal(self, effort: float = 1.0, t_start: float | None = None, max_stages: int = 80,
                on_stage: Callable[[dict], None] | None = None) -> None:

@@ -432,7 +432,10 @@ class Router:
                     g.v2[k] = FREE
         self.routes[n] = NetRoute()
 
-    def route_net(self, n: int, soft: bool) -> bool:
+    def _grow_tree(self, n: int, connect: Callable[[list[int], set[int]], list[int] | None]) -> bool:
+        """Route net n as a tree: from its first pin, join the other pins nearest first; ``connect(pin,
+        tree)`` finds and commits a path from the pin's access points to the tree (None: unreachable).
+        False if a pin cannot be reached."""
         pins = [p for p in self.pins[n] if p]
         if len(pins) < 2:
             return True
@@ -448,19 +451,30 @@ class Router:
         first = True
         for p in rest:
             if not first and tree & set(p):
-                hit = tree & set(p)
-                for v in hit:
+                for v in tree & set(p):
                     for a in self.access_at.get(v, []):
                         if self.accesses[a].net == n:
                             self.routes[n].access.add(a)
                 continue
+            path = connect(p, tree)
+            if path is None:
+                return False
+            if first:
+                tree = set(self.routes[n].nodes)
+                first = False
+            else:
+                tree |= set(path)
+        return True
+
+    def route_net(self, n: int, soft: bool) -> bool:
+        def connect(p: list[int], tree: set[int]) -> list[int] | None:
             path = None
             for margin in ((12,) if soft else (4, 16)):
                 path = self.astar(n, p, tree, soft, margin)
                 if path is not None:
                     break
             if path is None:
-                return False
+                return None
             if soft:
                 nets, where = self._path_conflicts(n, path)
                 for m in nets:
@@ -471,12 +485,9 @@ class Router:
                 for v in where:  # contested nodes get dearer for everyone (negotiated congestion)
                     self.g.hist[v] += 1.0
             self._commit(n, path)
-            if first:
-                tree = set(self.routes[n].nodes)
-                first = False
-            else:
-                tree |= set(path)
-        return True
+            return path
+
+        return self._grow_tree(n, connect)
 
     def run(self, order: list[int], max_iterations: int | None = None,
             on_event: Callable[[str, str, int], None] | None = None, time_limit_s: float | None = None) -> None:
@@ -706,40 +717,17 @@ class Router:
 
     def _pf_route_net(self, n: int, pres: float, margin: int, hard: bool = False) -> bool:
         """Route net n (ripped up before) as a tree, one pin at a time; False if a pin cannot be reached."""
-        pins = [p for p in self.pins[n] if p]
-        if len(pins) < 2:
-            return True
-        g = self.g
-
-        def centre(p: list[int]) -> tuple[float, float]:
-            pts = [g.unpack(v) for v in p]
-            return sum(q[1] for q in pts) / len(pts), sum(q[2] for q in pts) / len(pts)
-
-        c0 = centre(pins[0])
-        rest = sorted(pins[1:], key=lambda p: abs(centre(p)[0] - c0[0]) * 460 + abs(centre(p)[1] - c0[1]) * 340)
-        tree: set[int] = set(pins[0])
-        first = True
-        for p in rest:
-            if not first and tree & set(p):
-                for v in tree & set(p):
-                    for a in self.access_at.get(v, []):
-                        if self.accesses[a].net == n:
-                            self.routes[n].access.add(a)
-                continue
+        def connect(p: list[int], tree: set[int]) -> list[int] | None:
             path = None
             for m in ((margin,) if hard else (margin, 3 * margin, None)):
                 path = self._pf_astar(n, p, tree, m, pres, hard)
                 if path is not None:
                     break
-            if path is None:
-                return False
-            self._pf_commit(n, path)
-            if first:
-                tree = set(self.routes[n].nodes)
-                first = False
-            else:
-                tree |= set(path)
-        return True
+            if path is not None:
+                self._pf_commit(n, path)
+            return path
+
+        return self._grow_tree(n, connect)
 
     def _pf_conflicts(self, nets: list[int] | None = None) -> tuple[set[int], set[int]]:
         """Nets that share a node (or break a via-pad / met3-met4 spacing) with another net, and where."""
