@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,7 @@ from amaranth import Cat, Module
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-from autograder.checks import fresh
+from autograder.checks import fresh, private_copy
 
 __all__ = [
     "TOP", "SPEC_CLOCK_NS", "POLY", "INIT", "PORTS", "crc8", "crc8_bits", "bits_of", "CrcModel", "Crc8Ref",
@@ -49,6 +48,10 @@ __all__ = [
     "check_layout", "glsim_steps", "check_gate_level", "check_timing", "check_report", "check_report_verification",
     "timing_diagram",
 ]
+
+# the clocked-stimulus runner, as a private copy a student cannot patch (like seq_checks and uart_checks)
+_clocked = private_copy("autograder.clocked", "_capstone_checks")
+_silence_unused = _clocked.silence_unused
 
 #: the top module name everything uses (Verilog export, flow, testbench)
 TOP = "crc8"
@@ -183,13 +186,6 @@ _HINTS = {name: hint for name, _, hint in MUTANTS + SANITY_MUTANTS}
 # --------------------------------------------------------------------------------------------------------
 
 
-def _silence(dut: Any) -> None:
-    try:
-        dut._MustUse__silence = True
-    except AttributeError:
-        pass
-
-
 def _instance(cls: Any, label: str = "Crc8") -> Any:
     if isinstance(cls, type):
         try:
@@ -205,7 +201,7 @@ def check_ports(dut: Any, label: str = "Crc8") -> None:
     """The ports of the spec, with the right widths and directions."""
     from amaranth.hdl import Value
 
-    _silence(dut)
+    _silence_unused(dut)
     sig = getattr(dut, "signature", None)
     flows = {}
     if isinstance(sig, wiring.Signature):
@@ -224,37 +220,9 @@ def check_ports(dut: Any, label: str = "Crc8") -> None:
 
 def simulate(dut: Any, steps: Sequence[Mapping[str, int]], outputs: Sequence[str] = ("crc", "match"),
              label: str = "Crc8") -> list[dict[str, int]]:
-    """One clock cycle per step (inputs, ``rst`` for the reset); the outputs seen before each clock edge."""
-    from amaranth.hdl import ClockDomain
-    from amaranth.sim import Simulator
-
-    _silence(dut)
-    top = Module()
-    top.domains.sync = cd = ClockDomain("sync")
-    top.submodules.dut = dut
-    seen: list[dict[str, int]] = []
-
-    async def bench(ctx: Any) -> None:
-        for s in steps:
-            for k, v in s.items():
-                ctx.set(cd.rst if k == "rst" else getattr(dut, k), int(v))
-            seen.append({o: int(ctx.get(getattr(dut, o))) for o in outputs})
-            await ctx.tick()
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sim = Simulator(top)
-            sim.add_clock(1e-8)
-            sim.add_testbench(bench)
-            sim.run()
-    except NotImplementedError:
-        raise AssertionError(f"{label} is not written yet (NotImplementedError)") from None
-    except AssertionError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the student's design did not elaborate or simulate
-        raise AssertionError(f"{label} could not be simulated: {type(exc).__name__}: {exc}") from None
-    return seen
+    """One clock cycle per step (inputs, ``rst`` for the reset); the outputs seen before each clock edge.
+    (:func:`autograder.clocked.run_clocked`.)"""
+    return _clocked.run_clocked(dut, steps, outputs, label=label)
 
 
 def _fmt(values: Mapping[str, int], sep: str = ", ") -> str:
@@ -384,8 +352,6 @@ def _export(dut: Any) -> str:
 
 
 def fresh_chiplab(module: str) -> Any:
-    from autograder.checks import private_copy
-
     return private_copy(module, "_capstone")
 
 
