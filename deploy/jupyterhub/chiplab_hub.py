@@ -132,6 +132,16 @@ def instructor_scopes() -> list[str]:
 
 # ---- the exchange and the instructor's course folder -------------------------------------------------
 
+def configure_exchange(c: Any, environ: dict[str, str] | None = None) -> None:
+    """nbgrader settings every role's server shares (its per-role nbgrader_config.py calls this): the course
+    id and the hub's exchange, from the environment the hub's spawner sets."""
+    env = os.environ if environ is None else environ
+    c.CourseDirectory.course_id = env.get("CHIPLAB_COURSE_ID", "chiplab")
+    c.Exchange.path_includes_course = True
+    if env.get("CHIPLAB_EXCHANGE"):
+        c.Exchange.root = env["CHIPLAB_EXCHANGE"]
+
+
 def ensure_exchange(path: str | Path) -> Path:
     """Create the nbgrader exchange: world-writable with the sticky bit (students can add, not remove)."""
     path = Path(path)

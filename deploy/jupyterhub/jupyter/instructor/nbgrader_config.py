@@ -9,9 +9,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))  # deploy
 import chiplab_hub  # noqa: E402
 
 c = get_config()  # noqa: F821
-c.CourseDirectory.course_id = os.environ.get("CHIPLAB_COURSE_ID", "chiplab")
-c.Exchange.path_includes_course = True
-if os.environ.get("CHIPLAB_EXCHANGE"):
-    c.Exchange.root = os.environ["CHIPLAB_EXCHANGE"]
+chiplab_hub.configure_exchange(c)
 if os.environ.get("CHIPLAB_COURSE_DIR"):
     c.CourseDirectory.root = str(chiplab_hub.ensure_course(os.environ["CHIPLAB_COURSE_DIR"]))

@@ -4,14 +4,14 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent.parent.parent))  # the repository
+HUB = Path(__file__).resolve().parent.parent.parent  # deploy/jupyterhub
+sys.path[:0] = [str(HUB), str(HUB.parent.parent)]  # chiplab_hub, and the repository
+import chiplab_hub  # noqa: E402
+
 from autograder.config import CELL_TIMEOUT_S  # noqa: E402
 
 c = get_config()  # noqa: F821
-c.CourseDirectory.course_id = os.environ.get("CHIPLAB_COURSE_ID", "chiplab")
-c.Exchange.path_includes_course = True
-if os.environ.get("CHIPLAB_EXCHANGE"):
-    c.Exchange.root = os.environ["CHIPLAB_EXCHANGE"]
+chiplab_hub.configure_exchange(c)
 # The hub user is the student id. nbgrader would take the Unix name (or JUPYTERHUB_USER only when that
 # name is 'jovyan'); saying it here is right on every kind of hub, including one whose servers share a uid.
 if os.environ.get("JUPYTERHUB_USER"):
