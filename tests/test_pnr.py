@@ -117,14 +117,29 @@ def test_pin_access_off_grid() -> None:
         assert abs(a.xp - (XOFF + a.i * XPITCH)) <= XPITCH // 2
 
 
-def test_router_goes_through_the_gap_and_names_failures() -> None:
+def _gap_grid() -> Grid:
+    """A 12 x 9 grid with a wall at column 6 on met1, met2 and met3, open only at track 4 on met1."""
     grid = Grid(12, 9)
-    for layer in (M1, M2):  # a wall at column 6 on both layers, open at track 4 on met1
+    for layer in (M1, M2):
         for j in range(9):
             if not (layer == M1 and j == 4):
                 grid.owner[grid.nid(layer, 6, j)] = -2
     for j in range(0, 9, 2):
         grid.owner[grid.nid(2, 6, j)] = -2
+    return grid
+
+
+def _walled_grid() -> Grid:
+    """The same grid with the gap closed: nothing crosses column 6."""
+    grid = Grid(12, 9)
+    for layer in range(3):
+        for j in range(9):
+            grid.owner[grid.nid(layer, 6, j)] = -2
+    return grid
+
+
+def test_router_goes_through_the_gap_and_names_failures() -> None:
+    grid = _gap_grid()
     a, b = grid.nid(M1, 1, 1), grid.nid(M1, 10, 7)
     router = Router(grid, ["n"], [[[a], [b]]], [], {})
     router.trace = []
@@ -138,10 +153,7 @@ def test_router_goes_through_the_gap_and_names_failures() -> None:
     ax = plot_search(grid, router.trace, sorted(nodes))
     assert "expanded" in ax.get_title()
     # close the gap: the net fails and is named
-    grid2 = Grid(12, 9)
-    for layer in range(3):
-        for j in range(9):
-            grid2.owner[grid2.nid(layer, 6, j)] = -2
+    grid2 = _walled_grid()
     router2 = Router(grid2, ["lonely"], [[[a], [b]]], [], {})
     router2.run([0])
     assert router2.failed == {0}
@@ -202,13 +214,7 @@ def test_unmapped_netlist_is_a_clear_error() -> None:
 
 
 def test_pathfinder_goes_through_the_gap_and_names_failures() -> None:
-    grid = Grid(12, 9)
-    for layer in (M1, M2):
-        for j in range(9):
-            if not (layer == M1 and j == 4):
-                grid.owner[grid.nid(layer, 6, j)] = -2
-    for j in range(0, 9, 2):
-        grid.owner[grid.nid(2, 6, j)] = -2
+    grid = _gap_grid()
     a, b = grid.nid(M1, 1, 1), grid.nid(M1, 10, 7)
     router = Router(grid, ["n"], [[[a], [b]]], [], {}, strategy="pathfinder")
     router.trace = []
@@ -217,10 +223,7 @@ def test_pathfinder_goes_through_the_gap_and_names_failures() -> None:
     assert grid.nid(M1, 6, 4) in router.routes[0].nodes
     assert router.trace[0] == b and router.trace[-1] == a
     assert grid.owner[grid.nid(M1, 6, 4)] == 0  # the legal result is written into the grid
-    grid2 = Grid(12, 9)
-    for layer in range(3):
-        for j in range(9):
-            grid2.owner[grid2.nid(layer, 6, j)] = -2
+    grid2 = _walled_grid()
     router2 = Router(grid2, ["lonely"], [[[a], [b]]], [], {}, strategy="pathfinder")
     router2.run([0])
     assert router2.failed == {0} and ("failed", "lonely", 1) in router2.events
